@@ -1,0 +1,99 @@
+"""Command line for the kiosk.
+
+    python -m kiosk [--config FILE] [--data DIR]      start the kiosk
+    python -m kiosk --tour OUTDIR                      render every screen to PNG and exit
+    python -m kiosk check-config FILE                  validate a device configuration
+    python -m kiosk hash-pin                           make a staff PIN hash for the config
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from kiosk.core.config import ConfigError, load_config
+from kiosk.core.pin import PIN_RE, hash_pin
+
+DEFAULT_DATA = Path(os.environ.get("HUBKIOSK_DATA", Path.home() / ".local" / "share" / "hubkiosk"))
+
+
+def _run(args) -> int:
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"The kiosk cannot start: {exc}", file=sys.stderr)
+        return 2
+    # The tour works in a throwaway folder, so its wrong-PIN demo never locks a real device.
+    data_dir = Path(tempfile.mkdtemp(prefix="hubkiosk-tour-")) if args.tour else Path(args.data)
+    from kiosk.ui.boot import prepare_kivy
+
+    prepare_kivy(data_dir, config.display.width, config.display.height,
+                 fullscreen=config.display.fullscreen and not args.tour)
+    from kiosk.ui.app import KioskApp
+
+    app = KioskApp(config, data_dir)
+    if args.tour:
+        from kiosk.ui.tour import Tour
+
+        tour = Tour(app, Path(args.tour))
+        app.bind(on_start=lambda _app: tour.start())
+        app.run()
+        print(f"wrote {len(tour.written)} screens to {args.tour}")
+        return 0 if len(tour.written) == len(tour.languages) * len(__import__("kiosk.ui.tour").ui.tour.STEPS) else 1
+    if args.ready_file:
+        from kivy.clock import Clock
+
+        def ready(_dt):
+            Path(args.ready_file).write_text("ready")
+
+        app.bind(on_start=lambda _app: Clock.schedule_once(ready, 0))
+    app.run()
+    return 0
+
+
+def _check_config(args) -> int:
+    try:
+        config = load_config(Path(args.file))
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"{args.file}: valid (site: {config.site.name})")
+    return 0
+
+
+def _hash_pin(_args) -> int:
+    pin = getpass.getpass("New staff PIN (4 to 8 digits): ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    if not PIN_RE.match(pin):
+        print("A PIN is 4 to 8 digits.", file=sys.stderr)
+        return 2
+    if sys.stdin.isatty() and getpass.getpass("Type it again: ") != pin:
+        print("The two PINs are different.", file=sys.stderr)
+        return 2
+    print(f'pin_hash = "{hash_pin(pin)}"')
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kiosk", description="hubkiosk self-service kiosk")
+    parser.add_argument("--config", type=Path, help="device configuration (TOML); demo defaults without it")
+    parser.add_argument("--data", default=str(DEFAULT_DATA), help="the device's data folder")
+    parser.add_argument("--tour", metavar="OUTDIR", help="render every screen in every language to PNG, then exit")
+    parser.add_argument("--ready-file", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command")
+    check = sub.add_parser("check-config", help="validate a device configuration file")
+    check.add_argument("file")
+    sub.add_parser("hash-pin", help="make a staff PIN hash (reads the PIN from the terminal or stdin)")
+    args = parser.parse_args(argv)
+    if args.command == "check-config":
+        return _check_config(args)
+    if args.command == "hash-pin":
+        return _hash_pin(args)
+    return _run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

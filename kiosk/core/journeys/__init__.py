@@ -1,0 +1,1 @@
+"""Journeys: each a small state machine in plain Python that screens render."""

@@ -1,0 +1,379 @@
+"""The Kivy application: owns the window, the screens and the resident's session.
+
+Rules live in `kiosk.core`; this class wires touches to them and decides which screen shows.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import segno
+from babel.dates import format_datetime
+from kivy.app import App
+from kivy.cache import Cache
+from kivy.clock import Clock
+from kivy.core.clipboard import Clipboard
+from kivy.core.image import Image as CoreImage
+from kivy.core.window import Window
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, SlideTransition
+
+from kiosk.core.config import KioskConfig
+from kiosk.core.content import ContentPack
+from kiosk.core.i18n import LANGUAGES
+from kiosk.core.idle import IdleMonitor
+from kiosk.core.journeys.information import InformationJourney
+from kiosk.core.paths import KV_DIR
+from kiosk.core.pin import PinGate
+from kiosk.core.session import Session
+from kiosk.core.settings import DeviceSettings
+from kiosk.core.status import device_status
+from kiosk.ui import screens
+from kiosk.ui.i18n import tr
+from kiosk.ui.theme import theme
+from kiosk.ui.widgets import ConfirmDialog, IdleWarning, KioskButton, KioskTextInput
+
+log = logging.getLogger("kiosk")
+
+_KV_LOADED = False
+
+INFO_SCREENS = {"topics": "info_topics", "topic": "info_topic", "results": "info_results", "page": "info_page"}
+SCREENS = {
+    "attract": screens.AttractScreen,
+    "home": screens.HomeScreen,
+    "info_topics": screens.InfoTopicsScreen,
+    "info_topic": screens.InfoTopicScreen,
+    "info_results": screens.InfoResultsScreen,
+    "info_page": screens.InfoPageScreen,
+    "staff_pin": screens.StaffPinScreen,
+    "staff_panel": screens.StaffPanelScreen,
+}
+# Screens a resident can be on without a session having started.
+_NO_NAVIGATION = {"attract"}
+
+
+def load_kv() -> None:
+    """Load the kv rules once per process."""
+    global _KV_LOADED
+    if not _KV_LOADED:
+        for name in ("widgets.kv", "screens.kv"):
+            Builder.load_file(str(KV_DIR / name))
+        _KV_LOADED = True
+
+
+class KioskApp(App):
+    """The kiosk: attract screen, home, journeys, idle wipe and the staff panel."""
+
+    title = "hubkiosk"
+    show_navigation = BooleanProperty(False)
+    status_line = StringProperty("")
+    keyboard = ObjectProperty(None, allownone=True)
+
+    def __init__(self, device_config: KioskConfig, data_dir: Path, content: ContentPack | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.device_config = device_config
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.content = content or ContentPack.load()
+        self.settings = DeviceSettings(device_config, self.data_dir / "settings.json")
+        self.session = Session(self.data_dir)
+        self.session.sweep()
+        self.idle = IdleMonitor(device_config.idle.timeout_seconds, device_config.idle.warning_seconds)
+        self.pin_gate = PinGate(
+            device_config.staff.pin_hash,
+            self.data_dir / "staff-pin.json",
+            max_attempts=device_config.staff.max_attempts,
+            lockout_seconds=device_config.staff.lockout_seconds,
+        )
+        self.info: InformationJourney | None = None
+        self.staff_mode = False
+        self.idle_warning: IdleWarning | None = None
+        self.transition_seconds = 0.18
+        self.wipes = 0
+        self._qr_cache: dict[str, object] = {}
+
+    # ----- building -------------------------------------------------------------------
+    @property
+    def available_languages(self) -> list[str]:
+        return list(self.device_config.languages.available)
+
+    def build(self):
+        load_kv()
+        theme.set_contrast(self.settings["high_contrast"])
+        theme.set_text_size(self.settings["text_size"])
+        tr.switch(self.settings["language"])
+        root = Factory.KioskRoot()
+        self.keyboard = root.ids.keyboard
+        self.sm = root.ids.sm
+        self.sm.fbind("pos", self._settle_screen)
+        self._language_bar = root.ids.languages
+        self._build_screens()
+        self._build_language_bar()
+        Window.bind(on_touch_down=self._on_activity, on_key_down=self._on_activity)
+        Clock.schedule_interval(self._tick, 0.5)
+        self._tick(0)
+        return root
+
+    def _build_screens(self) -> None:
+        for name, cls in SCREENS.items():
+            self.sm.add_widget(cls(name=name))
+        self.sm.current = "attract"
+        self.show_navigation = False
+
+    def _build_language_bar(self) -> None:
+        bar = self._language_bar
+        bar.clear_widgets()
+        for code in self.available_languages:
+            button = KioskButton(label=LANGUAGES[code], kind="selected" if code == tr.lang else "bar")
+            button.font_size = "18sp"
+            button.bind(on_release=lambda _b, c=code: self.switch_language(c))
+            bar.add_widget(button)
+
+    # ----- navigation -----------------------------------------------------------------
+    def show(self, name: str, direction: str = "left") -> None:
+        """Show screen `name`, or refresh it if it is already showing."""
+        self.keyboard.close()
+        self.show_navigation = name not in _NO_NAVIGATION
+        if self.sm.current == name:
+            self.sm.current_screen.refresh()
+            return
+        self._set_transition(self.transition_seconds, direction)
+        self.sm.current = name
+
+    def _settle_screen(self, *_args) -> None:
+        screen = self.sm.current_screen
+        if screen is not None and not self.sm.transition.is_active:
+            screen.pos = self.sm.pos
+
+    def _set_transition(self, seconds: float, direction: str = "left") -> None:
+        # Finish any slide still running first: the manager only stops its current
+        # transition, and an orphaned one would leave its old screen on top.
+        self.sm.transition.stop()
+        if seconds > 0:
+            self.sm.transition = SlideTransition(duration=seconds, direction=direction)
+        else:
+            self.sm.transition = NoTransition()
+
+    def start_session(self, lang: str | None) -> None:
+        if lang:
+            self.switch_language(lang)
+        self.idle.start()
+        self.show("home")
+
+    def journey_tile(self, journey: str) -> tuple[str, str, str]:
+        if journey == "information":
+            return (
+                tr._("Find information"),
+                tr._("Bins, housing, Council Tax, changes, hubs and opening hours"),
+                "information",
+            )
+        raise KeyError(journey)
+
+    def open_journey(self, journey: str) -> None:
+        if journey == "information":
+            self.info = InformationJourney(self.content)
+            self.show_info_step()
+
+    def show_info_step(self, direction: str = "left") -> None:
+        self.show(INFO_SCREENS[self.info.step], direction)
+
+    def info_choose_topic(self, topic_id: str) -> None:
+        self.info.choose_topic(topic_id)
+        self.show_info_step()
+
+    def info_search(self, query: str) -> None:
+        if not query.strip():
+            return
+        self.info.search(query, tr.lang)
+        self.show_info_step()
+
+    def info_open_page(self, page_id: str) -> None:
+        self.info.open_page(page_id)
+        self.show_info_step()
+
+    def back(self) -> None:
+        current = self.sm.current
+        if current.startswith("info_") and self.info is not None:
+            if self.info.back():
+                self.show_info_step("right")
+                return
+            self.go_home()
+        elif current.startswith("staff_"):
+            self.finish()
+        else:
+            self.go_home()
+
+    def go_home(self) -> None:
+        if self.sm.current.startswith("staff_"):
+            self.finish()
+            return
+        self.info = None
+        self.show("home", "right")
+
+    def finish(self) -> None:
+        """The person is done: wipe everything and return to the attract screen."""
+        self.wipe()
+
+    # ----- shared-terminal rules ------------------------------------------------------
+    def _on_activity(self, *_args):
+        self.idle.touch()
+        return False
+
+    def _tick(self, _dt) -> None:
+        self.status_line = format_datetime(datetime.now(), "EEEE d MMMM, HH:mm", locale=tr.lang)
+        state = self.idle.poll()
+        if state.phase == "warning":
+            self._show_idle_warning(state.seconds_left)
+        elif state.phase == "expired":
+            self.wipe()
+        elif self.idle_warning is not None:
+            self.idle_warning.dismiss()
+            self.idle_warning = None
+
+    def _show_idle_warning(self, seconds_left: int) -> None:
+        if self.idle_warning is None:
+            self.keyboard.close()
+            for widget in self.root.walk():
+                if isinstance(widget, KioskTextInput):
+                    widget.focus = False
+            self.idle_warning = IdleWarning(
+                seconds_total=self.idle.warning,
+                more_time_action=self.more_time,
+                finish_action=self.finish,
+            )
+            self.idle_warning.open(animation=False)
+        self.idle_warning.seconds_left = seconds_left
+
+    def more_time(self) -> None:
+        self.idle.extend()
+        if self.idle_warning is not None:
+            self.idle_warning.dismiss(animation=False)
+            self.idle_warning = None
+
+    def wipe(self) -> None:
+        """End the session: rebuild every screen, clear all fields and scratch files."""
+        self.idle.stop()
+        if self.idle_warning is not None:
+            self.idle_warning.dismiss(animation=False)
+            self.idle_warning = None
+        for widget in list(Window.children):
+            if isinstance(widget, (IdleWarning, ConfirmDialog)):
+                widget.dismiss(animation=False)
+        for widget in self.root.walk():
+            if isinstance(widget, KioskTextInput):
+                widget.focus = False
+                widget.forget()
+        self.keyboard.close()
+        self.info = None
+        self.staff_mode = False
+        self.session.wipe()
+        self._set_transition(0)
+        self.sm.clear_widgets()
+        self._build_screens()
+        # Kivy caches rendered text by its content; drop any that held what was typed.
+        for category in ("textinput.label", "textinput.width"):
+            Cache.remove(category)
+        try:
+            Clipboard.copy("")
+        except Exception:  # no clipboard provider on some devices
+            pass
+        theme.set_contrast(self.settings["high_contrast"])
+        theme.set_text_size(self.settings["text_size"])
+        self.switch_language(self.settings["language"])
+        self.wipes += 1
+
+    # ----- language and display -------------------------------------------------------
+    def switch_language(self, lang: str) -> None:
+        if lang not in self.available_languages:
+            return
+        tr.switch(lang)
+        self._build_language_bar()
+        self._tick(0) if self.idle.poll().phase == "off" else None
+        screen = self.sm.current_screen
+        if screen is not None:
+            screen.refresh()
+
+    def cycle_text_size(self) -> None:
+        theme.set_text_size(theme.next_text_size())
+
+    def toggle_contrast(self) -> None:
+        theme.set_contrast(not theme.high_contrast)
+
+    def qr_texture(self, url: str):
+        """A QR code for a public link (never for anything personal), cached."""
+        if url not in self._qr_cache:
+            buf = io.BytesIO()
+            segno.make(url, error="m").save(buf, kind="png", scale=10, border=2)
+            buf.seek(0)
+            self._qr_cache[url] = CoreImage(buf, ext="png").texture
+        return self._qr_cache[url]
+
+    # ----- staff mode -----------------------------------------------------------------
+    def open_staff(self) -> None:
+        self.idle.start()
+        self.show("staff_pin")
+
+    def staff_try_pin(self, pin: str) -> tuple[str, bool]:
+        """Check a PIN; returns the message to show and whether it is an error."""
+        if not pin:
+            return tr._("Type your PIN, then touch Unlock."), True
+        result = self.pin_gate.attempt(pin)
+        if result.ok:
+            self.staff_mode = True
+            self.show("staff_panel")
+            return "", False
+        if result.locked:
+            minutes = max(1, (result.locked_for + 59) // 60)
+            return tr.n_(
+                "Too many wrong tries. Please wait {n} minute and try again.",
+                "Too many wrong tries. Please wait {n} minutes and try again.",
+                minutes,
+            ).format(n=minutes), True
+        return tr.n_(
+            "That PIN is not right. {n} try left.",
+            "That PIN is not right. {n} tries left.",
+            result.attempts_left,
+        ).format(n=result.attempts_left), True
+
+    def staff_set(self, key: str, value) -> None:
+        if not self.staff_mode:
+            return
+        self.settings.set(key, value)
+        if key == "text_size":
+            theme.set_text_size(value)
+        elif key == "high_contrast":
+            theme.set_contrast(value)
+        self.sm.get_screen("staff_panel").refresh()
+
+    def status_summary(self) -> list[tuple[str, str]]:
+        s = device_status(self.data_dir)
+        cfg = self.device_config
+        lines = [
+            (tr._("Site"), cfg.site.name),
+            (tr._("Device"), cfg.site.device_name),
+            (tr._("App version"), s.app_version),
+            (tr._("Information pages"), tr._("version {version}").format(version=self.content.version)),
+            (tr._("Central service"), cfg.central.url),
+            (tr._("Free disk space"), tr._("{mb} MB").format(mb=s.disk_free_mb)),
+            (tr._("Memory in use"), tr._("{mb} MB").format(mb=s.memory_mb)),
+            (tr._("Running for"), tr.n_("{n} minute", "{n} minutes", s.uptime_minutes).format(n=s.uptime_minutes)),
+        ]
+        if cfg.uses_demo_pin:
+            lines.append((tr._("Warning"), tr._("this device still uses the demo PIN")))
+        return lines
+
+    def confirm_exit(self) -> None:
+        if not self.staff_mode:
+            return
+        ConfirmDialog(
+            title=tr._("Exit kiosk mode?"),
+            message=tr._("The kiosk will close. Residents cannot use it until it is started again."),
+            yes_label=tr._("Exit"),
+            no_label=tr._("Cancel"),
+            yes_action=self.stop,
+        ).open()

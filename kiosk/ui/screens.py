@@ -1,0 +1,214 @@
+"""The kiosk's screens. Each renders one step and forwards touches to the app; no rules here.
+
+Layout of each screen is the kv rule of the same name in `assets/kv/screens.kv`.
+"""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.properties import ListProperty, ObjectProperty, StringProperty
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+
+from kiosk.core.content import parse_body
+from kiosk.core.i18n import LANGUAGES
+from kiosk.ui.i18n import tr
+from kiosk.ui.widgets import PageRow, Tile
+
+
+def app():
+    return App.get_running_app()
+
+
+class KioskScreen(Screen):
+    """Base screen: `refresh()` redraws text built in Python (after a language change)."""
+
+    #: Whether the bottom bar shows Back / Home / Finish on this screen.
+    navigation = True
+
+    def refresh(self) -> None:
+        """Rebuild content that kv rules cannot re-translate by themselves."""
+
+    def on_pre_enter(self, *_args):
+        self.refresh()
+
+    def on_enter(self, *_args):
+        # The manager skips screens in a transition when it moves (the keyboard opening
+        # or closing moves it), so settle the position once the screen has arrived.
+        if self.manager is not None:
+            self.pos = self.manager.pos
+
+
+class AttractScreen(KioskScreen):
+    navigation = False
+    languages = ListProperty([])
+
+    def refresh(self) -> None:
+        grid = self.ids.languages
+        grid.clear_widgets()
+        for code in app().available_languages:
+            from kiosk.ui.widgets import KioskButton
+
+            button = KioskButton(
+                label=f"{LANGUAGES[code]}\n{tr.catalogues.gettext(code, 'Touch to start')}",
+                kind="primary" if code == tr.lang else "secondary",
+            )
+            button.bind(on_release=lambda _b, c=code: app().start_session(c))
+            grid.add_widget(button)
+
+    def on_touch_up(self, touch):
+        if super().on_touch_up(touch):
+            return True
+        if self.collide_point(*touch.pos) and self.manager and self.manager.current == self.name:
+            app().start_session(None)
+            return True
+        return False
+
+
+class HomeScreen(KioskScreen):
+    def refresh(self) -> None:
+        grid = self.ids.tiles
+        grid.clear_widgets()
+        for journey in app().device_config.journeys:
+            title, summary, icon = app().journey_tile(journey)
+            tile = Tile(title=title, summary=summary, icon=icon, item_id=journey)
+            tile.bind(on_release=lambda t: app().open_journey(t.item_id))
+            grid.add_widget(tile)
+
+
+class InfoTopicsScreen(KioskScreen):
+    def refresh(self) -> None:
+        pack = app().content
+        grid = self.ids.topics
+        grid.clear_widgets()
+        for topic in pack.topics:
+            text = pack.text(tr.lang, topic.id)
+            tile = Tile(title=text.title, summary=text.summary, icon=topic.icon, item_id=topic.id)
+            tile.bind(on_release=lambda t: app().info_choose_topic(t.item_id))
+            grid.add_widget(tile)
+
+    def submit_search(self) -> None:
+        app().info_search(self.ids.query.text)
+
+
+def _fill_rows(container, pack, page_ids) -> None:
+    container.clear_widgets()
+    for page_id in page_ids:
+        text = pack.text(tr.lang, page_id)
+        row = PageRow(title=text.title, summary=text.summary, item_id=page_id)
+        row.bind(on_release=lambda r: app().info_open_page(r.item_id))
+        container.add_widget(row)
+
+
+class InfoTopicScreen(KioskScreen):
+    title = StringProperty("")
+
+    def refresh(self) -> None:
+        journey = app().info
+        if journey is None or journey.current.topic_id is None:
+            return
+        pack = app().content
+        topic = pack.topic(journey.current.topic_id)
+        self.title = pack.text(tr.lang, topic.id).title
+        _fill_rows(self.ids.pages, pack, topic.pages)
+
+
+class InfoResultsScreen(KioskScreen):
+    query = StringProperty("")
+    count = ObjectProperty(0)
+
+    def refresh(self) -> None:
+        journey = app().info
+        if journey is None or journey.step != "results":
+            return
+        self.query = journey.current.query
+        self.count = len(journey.current.results)
+        _fill_rows(self.ids.pages, app().content, journey.current.results)
+
+
+class InfoPageScreen(KioskScreen):
+    title = StringProperty("")
+    link_label = StringProperty("")
+    url = StringProperty("")
+    qr_texture = ObjectProperty(None, allownone=True)
+
+    def refresh(self) -> None:
+        journey = app().info
+        if journey is None or journey.current.page_id is None:
+            return
+        pack = app().content
+        page = pack.pages[journey.current.page_id]
+        text = pack.text(tr.lang, page.id)
+        self.title = text.title
+        self.link_label = text.link_label
+        self.url = page.url
+        self.qr_texture = app().qr_texture(page.url)
+        body = self.ids.body
+        body.clear_widgets()
+        for block in parse_body(text.body):
+            body.add_widget(BodyBlock(kind=block.kind, text=block.text))
+        self.ids.scroll.scroll_y = 1
+
+
+class StatusLabel(Label):
+    """One cell of the staff panel's device status table."""
+
+
+class BodyBlock(Label):
+    """One heading, paragraph or bullet of a content page."""
+
+    kind = StringProperty("paragraph")
+
+
+class StaffPinScreen(KioskScreen):
+    message = StringProperty("")
+    error = ObjectProperty(False)
+
+    def on_pre_enter(self, *_args):
+        self.ids.pin.forget()
+        self.message = ""
+        self.error = False
+
+    def on_enter(self, *_args):
+        super().on_enter()
+        self.ids.pin.focus = True
+
+    def submit(self) -> None:
+        pin = self.ids.pin.text
+        self.ids.pin.forget()
+        self.message, self.error = app().staff_try_pin(pin)
+        if self.error and self.manager and self.manager.current == self.name:
+            self.ids.pin.focus = True
+
+
+class StaffPanelScreen(KioskScreen):
+    def refresh(self) -> None:
+        grid = self.ids.status
+        grid.clear_widgets()
+        for label, value in app().status_summary():
+            grid.add_widget(StatusLabel(text=label, bold=True))
+            grid.add_widget(StatusLabel(text=str(value)))
+        self.rebuild_choices()
+
+    def rebuild_choices(self) -> None:
+        from kiosk.ui.widgets import KioskButton
+
+        a = app()
+        langs = self.ids.languages
+        langs.clear_widgets()
+        for code in a.available_languages:
+            b = KioskButton(label=LANGUAGES[code], kind="selected" if code == a.settings["language"] else "secondary")
+            b.bind(on_release=lambda _b, c=code: a.staff_set("language", c))
+            langs.add_widget(b)
+        sizes = self.ids.sizes
+        sizes.clear_widgets()
+        for size, label in (("normal", tr._("Normal")), ("large", tr._("Large")), ("largest", tr._("Largest"))):
+            b = KioskButton(label=label, kind="selected" if size == a.settings["text_size"] else "secondary")
+            b.bind(on_release=lambda _b, s=size: a.staff_set("text_size", s))
+            sizes.add_widget(b)
+        contrast = self.ids.contrast
+        contrast.clear_widgets()
+        for value, label in ((False, tr._("Standard")), (True, tr._("High contrast"))):
+            b = KioskButton(label=label, kind="selected" if value == a.settings["high_contrast"] else "secondary")
+            b.bind(on_release=lambda _b, v=value: a.staff_set("high_contrast", v))
+            contrast.add_widget(b)

@@ -1,0 +1,137 @@
+"""Colours, sizes and icons, switchable at run time (larger text, high contrast).
+
+Kv rules read `theme.<colour>` and multiply font sizes by `theme.scale`, so a change here
+re-renders every screen at once.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+
+from kivy.event import EventDispatcher
+from kivy.metrics import mm
+from kivy.properties import ColorProperty, NumericProperty, StringProperty
+
+TEXT_SCALES = {"normal": 1.0, "large": 1.2, "largest": 1.4}
+
+# The smallest touch target anywhere on the kiosk.
+TOUCH_MM = 20
+
+STANDARD = {
+    "bg": "#F4F6F8",
+    "surface": "#FFFFFF",
+    "text": "#1B2733",
+    "muted": "#4A5A6A",
+    "primary": "#0B5CAD",
+    "primary_text": "#FFFFFF",
+    "accent": "#E8F1FB",
+    "bar": "#0B3D6E",
+    "bar_text": "#FFFFFF",
+    "focus": "#FFBF47",
+    "danger": "#B3261E",
+    "border": "#C5CED8",
+}
+HIGH_CONTRAST = {
+    "bg": "#000000",
+    "surface": "#000000",
+    "text": "#FFFFFF",
+    "muted": "#FFFFFF",
+    "primary": "#FFFF00",
+    "primary_text": "#000000",
+    "accent": "#1A1A1A",
+    "bar": "#000000",
+    "bar_text": "#FFFF00",
+    "focus": "#00FFFF",
+    "danger": "#FF8080",
+    "border": "#FFFFFF",
+}
+
+# Font Awesome Free (solid) code points used on the kiosk.
+ICONS = {
+    "information": "\uf05a",
+    "bins": "\uf1b8",
+    "housing": "\uf015",
+    "council-tax": "\uf154",
+    "changes": "\uf021",
+    "places": "\uf3c5",
+    "search": "\uf002",
+    "back": "\uf060",
+    "home": "\uf015",
+    "finish": "\uf00d",
+    "contrast": "\uf042",
+    "text-size": "\uf034",
+    "staff": "\uf023",
+    "phone": "\uf3cf",
+    "touch": "\uf25a",
+    "clock": "\uf017",
+    "check": "\uf00c",
+    "warning": "\uf071",
+    "backspace": "\uf55a",
+    "shift": "\uf062",
+    "page": "\uf15c",
+    "next": "\uf054",
+}
+
+
+def icon_font() -> str:
+    """Path of the Font Awesome solid font shipped by the `fontawesomefree` package."""
+    import fontawesomefree
+
+    root = os.path.dirname(fontawesomefree.__file__)
+    found = glob.glob(os.path.join(root, "static", "fontawesomefree", "webfonts", "fa-solid-900.ttf"))
+    if not found:
+        raise FileNotFoundError("fa-solid-900.ttf not found in the fontawesomefree package")
+    return found[0]
+
+
+class Theme(EventDispatcher):
+    """Current look of the kiosk."""
+
+    bg = ColorProperty(STANDARD["bg"])
+    surface = ColorProperty(STANDARD["surface"])
+    text = ColorProperty(STANDARD["text"])
+    muted = ColorProperty(STANDARD["muted"])
+    primary = ColorProperty(STANDARD["primary"])
+    primary_text = ColorProperty(STANDARD["primary_text"])
+    accent = ColorProperty(STANDARD["accent"])
+    bar = ColorProperty(STANDARD["bar"])
+    bar_text = ColorProperty(STANDARD["bar_text"])
+    focus = ColorProperty(STANDARD["focus"])
+    danger = ColorProperty(STANDARD["danger"])
+    border = ColorProperty(STANDARD["border"])
+    scale = NumericProperty(1.0)
+    text_size = StringProperty("normal")
+    icon_font = StringProperty("")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.icon_font = icon_font()
+        self.high_contrast = False
+
+    def set_contrast(self, high: bool) -> None:
+        self.high_contrast = bool(high)
+        for name, value in (HIGH_CONTRAST if high else STANDARD).items():
+            setattr(self, name, value)
+
+    def set_text_size(self, size: str) -> None:
+        if size not in TEXT_SCALES:
+            raise ValueError(size)
+        self.text_size = size
+        self.scale = TEXT_SCALES[size]
+
+    def next_text_size(self) -> str:
+        names = list(TEXT_SCALES)
+        return names[(names.index(self.text_size) + 1) % len(names)]
+
+    @staticmethod
+    def touch() -> float:
+        """Minimum size of anything that can be tapped, in pixels."""
+        return mm(TOUCH_MM)
+
+    @staticmethod
+    def icon(name: str) -> str:
+        return ICONS.get(name, ICONS["information"])
+
+
+theme = Theme()

@@ -1,0 +1,174 @@
+"""Render every screen of the kiosk in every language to PNG, then exit.
+
+    python -m kiosk --tour OUTDIR
+
+Writes `OUTDIR/<lang>/<NN>-<screen>.png` for each step below, and `OUTDIR/texts.json`
+with the text visible on each screen (the test suite reads it to catch any string that
+was left untranslated). Runs on the real window, so it needs a display (Xvfb will do).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.label import Label
+from kivy.uix.textinput import TextInput
+
+_MARKUP = re.compile(r"\[/?[a-z]+(=[^\]]*)?\]")
+
+
+def _start(app):
+    app.start_session(None)
+
+
+def _info(app):
+    _start(app)
+    app.open_journey("information")
+
+
+def _keyboard(app):
+    _info(app)
+    field = app.sm.get_screen("info_topics").ids.query
+    field.focus = True
+
+
+def _topic(app):
+    _info(app)
+    app.info_choose_topic("bins")
+
+
+def _page(app):
+    _topic(app)
+    app.info_open_page("which-bin")
+
+
+def _results(app):
+    _info(app)
+    app.info_search("sofa")
+
+
+def _no_results(app):
+    _info(app)
+    app.info_search("xqzw")
+
+
+def _idle(app):
+    _info(app)
+    app._show_idle_warning(app.idle.warning)
+
+
+def _pin(app):
+    app.open_staff()
+
+
+def _pin_wrong(app):
+    app.open_staff()
+    screen = app.sm.get_screen("staff_pin")
+    screen.message, screen.error = app.staff_try_pin("0000")
+
+
+def _panel(app):
+    app.open_staff()
+    app.staff_mode = True
+    app.show("staff_panel")
+
+
+def _exit(app):
+    _panel(app)
+    app.confirm_exit()
+
+
+STEPS = [
+    ("attract", lambda app: None),
+    ("home", _start),
+    ("info-topics", _info),
+    ("info-search-keyboard", _keyboard),
+    ("info-topic", _topic),
+    ("info-page", _page),
+    ("info-results", _results),
+    ("info-no-results", _no_results),
+    ("idle-warning", _idle),
+    ("staff-pin", _pin),
+    ("staff-pin-wrong", _pin_wrong),
+    ("staff-panel", _panel),
+    ("staff-exit-confirm", _exit),
+]
+
+
+def capture_window(path: Path) -> None:
+    """Save the whole window (screens and any open dialog) as a PNG.
+
+    The window is drawn once more into its back buffer and read back before the next
+    swap, so the image is exactly the current frame.
+    """
+    Window.dispatch("on_draw")
+    taken = Window.screenshot(name=str(path.with_name(f".{path.stem}.png")))
+    os.replace(taken, path)
+
+
+def visible_texts() -> list[str]:
+    """Every piece of text on screen now, markup removed, in drawing order."""
+    found = []
+    for root in Window.children:
+        for widget in root.walk():
+            if isinstance(widget, Label) and widget.opacity > 0 and widget.text.strip():
+                found.append(_MARKUP.sub("", widget.text).strip())
+            elif isinstance(widget, TextInput) and widget.hint_text and not widget.text:
+                found.append(str(widget.hint_text))
+    return [t for t in found if t]
+
+
+# Kivy lays out nested widgets over several frames; a handful is always enough.
+FRAMES_TO_SETTLE = 8
+
+
+class Tour:
+    """Drives the app through `STEPS` for each language, one screenshot per step."""
+
+    def __init__(self, app, out_dir: Path, languages: list[str] | None = None) -> None:
+        self.app = app
+        self.out_dir = Path(out_dir)
+        self.languages = languages or app.available_languages
+        self.jobs = [(lang, i, name, action) for lang in self.languages
+                     for i, (name, action) in enumerate(STEPS, 1)]
+        self.texts: dict[str, dict[str, list[str]]] = {}
+        self.written: list[Path] = []
+
+    def start(self) -> None:
+        Clock.schedule_once(lambda _dt: self._next(), 0.5)
+
+    def _next(self) -> None:
+        if not self.jobs:
+            (self.out_dir / "texts.json").write_text(
+                json.dumps(self.texts, ensure_ascii=False, indent=1), encoding="utf-8")
+            self.app.stop()
+            return
+        lang, _i, _name, action = self.jobs[0]
+        app = self.app
+        app.wipe()
+        app.switch_language(lang)
+        app.transition_seconds = 0
+        action(app)
+        self._after_frames(FRAMES_TO_SETTLE, self._shoot)
+
+    def _after_frames(self, frames: int, callback) -> None:
+        """Run `callback` once `frames` more frames have been drawn (layouts settle)."""
+        if frames <= 0:
+            callback()
+        else:
+            Clock.schedule_once(lambda _dt: self._after_frames(frames - 1, callback), 0)
+
+    def _shoot(self) -> None:
+        lang, i, name, _action = self.jobs.pop(0)
+        folder = self.out_dir / lang
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{i:02d}-{name}.png"
+        capture_window(target)
+        self.written.append(target)
+        self.texts.setdefault(lang, {})[name] = visible_texts()
+        Clock.schedule_once(lambda _dt: self._next(), 0)

@@ -1,0 +1,234 @@
+"""Reusable touch widgets: buttons, tiles, the field-shaped text input and keyboard.
+
+Layout and colours are in `assets/kv/widgets.kv`; behaviour is here.
+"""
+
+from __future__ import annotations
+
+from kivy.clock import Clock
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.modalview import ModalView
+from kivy.uix.textinput import TextInput
+from kivy.utils import escape_markup
+
+from kiosk.core import keyboards
+from kiosk.ui.i18n import tr
+from kiosk.ui.theme import theme
+
+
+def icon_markup(name: str) -> str:
+    """Kivy markup that draws one icon from the icon font."""
+    return f"[font={theme.icon_font}]{theme.icon(name)}[/font]"
+
+
+class KioskButton(ButtonBehavior, Label):
+    """A large button with an optional icon before its label."""
+
+    label = StringProperty("")
+    icon = StringProperty("")
+    kind = OptionProperty("primary", options=["primary", "secondary", "quiet", "danger", "selected", "bar"])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fbind("label", self._compose)
+        self.fbind("icon", self._compose)
+        self._compose()
+
+    def _compose(self, *_args):
+        text = escape_markup(self.label)
+        if self.icon:
+            text = f"{icon_markup(self.icon)}  {text}" if text else icon_markup(self.icon)
+        self.text = text
+
+
+class Tile(ButtonBehavior, BoxLayout):
+    """A large card that starts a journey or opens a topic."""
+
+    icon = StringProperty("information")
+    title = StringProperty("")
+    summary = StringProperty("")
+    item_id = StringProperty("")
+
+
+class PageRow(ButtonBehavior, BoxLayout):
+    """One row of a list of pages: title, one-line summary and a chevron."""
+
+    title = StringProperty("")
+    summary = StringProperty("")
+    item_id = StringProperty("")
+
+
+class KioskTextInput(TextInput):
+    """A single-line field that only accepts what suits its kind and opens the right keyboard.
+
+    `kind` is one of `kiosk.core.keyboards.KINDS`. Copying to the clipboard is switched off:
+    the clipboard outlives a resident's session.
+    """
+
+    kind = OptionProperty("text", options=list(keyboards.KINDS))
+    keyboard = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.multiline = False
+        self.write_tab = False
+        self.use_bubble = False
+        self.use_handles = False
+        # Taps on the on-screen keyboard must not take the focus away from the field;
+        # the keyboard's Done key, another field or a new screen end the typing instead.
+        self.unfocus_on_touch = False
+        self.fbind("focus", self._on_focus_change)
+
+    def insert_text(self, substring, from_undo=False):
+        room = keyboards.MAX_LENGTH[self.kind] - len(self.text)
+        kept = "".join(c for c in substring if keyboards.accepts(self.kind, c))
+        if self.kind == "postcode":
+            kept = kept.upper()
+        return super().insert_text(kept[: max(0, room)], from_undo=from_undo)
+
+    def copy(self, data=""):
+        return None
+
+    def cut(self):
+        return None
+
+    def forget(self):
+        """Clear the text and the undo history."""
+        self.text = ""
+        self._undo = []
+        self._redo = []
+
+    def _on_focus_change(self, _instance, focused):
+        if self.keyboard is not None:
+            if focused:
+                self.keyboard.attach(self)
+            else:
+                Clock.schedule_once(lambda _dt: self.keyboard.detach(self), 0)
+
+
+class KeyButton(KioskButton):
+    """One key of the on-screen keyboard."""
+
+    key = StringProperty("")
+
+
+class OnScreenKeyboard(BoxLayout):
+    """A large-key keyboard docked at the bottom of the window, shaped by the focused field."""
+
+    target = ObjectProperty(None, allownone=True)
+    shift = BooleanProperty(False)
+    cyrillic = BooleanProperty(False)
+    shown = BooleanProperty(False)
+    rows = ListProperty([])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        tr.add_listener(lambda _lang: self.rebuild())
+
+    def attach(self, target: KioskTextInput) -> None:
+        self.target = target
+        self.shift = target.kind == "text" and not target.text
+        self.cyrillic = tr.lang == "bg"
+        self.shown = True
+        self.rebuild()
+
+    def detach(self, target: KioskTextInput) -> None:
+        """The field lost focus: hide, unless another field has taken the keyboard."""
+        if target is self.target and not target.focus:
+            self.close()
+
+    def close(self) -> None:
+        """Hide the keyboard and end typing in its field."""
+        target, self.target = self.target, None
+        if target is not None and target.focus:
+            target.focus = False
+        if self.shown:
+            self.shown = False
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        self.clear_widgets()
+        if not self.shown or self.target is None:
+            self.rows = []
+            return
+        self.rows = keyboards.layout(self.target.kind, tr.lang, cyrillic=self.cyrillic)
+        for row in self.rows:
+            line = BoxLayout(spacing=self.spacing)
+            for key in row:
+                line.add_widget(self._make_key(key))
+            self.add_widget(line)
+
+    def _make_key(self, key: str) -> KeyButton:
+        names = {
+            keyboards.SPACE: tr._("Space"),
+            keyboards.DONE: tr._("Done"),
+            keyboards.ALPHABET: "ABC" if self.cyrillic else "АБВ",
+        }
+        icons = {keyboards.BACKSPACE: "backspace", keyboards.SHIFT: "shift"}
+        label = names.get(key, key.upper() if (self.shift and len(key) == 1) else key)
+        button = KeyButton(key=key, label=label if key not in icons else "", icon=icons.get(key, ""))
+        button.kind = "selected" if (key == keyboards.SHIFT and self.shift) else (
+            "primary" if key == keyboards.DONE else "secondary")
+        if key == keyboards.SPACE:
+            button.size_hint_x = 4
+        elif key in (keyboards.DONE, keyboards.BACKSPACE, keyboards.SHIFT) or len(key) > 1:
+            button.size_hint_x = 1.6
+        button.bind(on_release=self._press)
+        return button
+
+    def _press(self, button: KeyButton) -> None:
+        self.press(button.key)
+
+    def press(self, key: str) -> None:
+        """Act on one key as if it were tapped."""
+        target = self.target
+        if target is None:
+            return
+        if key == keyboards.BACKSPACE:
+            target.do_backspace()
+        elif key == keyboards.SHIFT:
+            self.shift = not self.shift
+            self.rebuild()
+        elif key == keyboards.ALPHABET:
+            self.cyrillic = not self.cyrillic
+            self.rebuild()
+        elif key == keyboards.DONE:
+            # Unfocus first: the field's handler may want the keyboard back (a wrong PIN).
+            target.focus = False
+            target.dispatch("on_text_validate")
+        elif key == keyboards.SPACE:
+            target.insert_text(" ")
+        else:
+            target.insert_text(key.upper() if self.shift else key)
+            if self.shift:
+                self.shift = False
+                self.rebuild()
+
+
+class IdleWarning(ModalView):
+    """"Are you still there?" with a countdown and a way to keep going."""
+
+    seconds_left = NumericProperty(30)
+    seconds_total = NumericProperty(30)
+    more_time_action = ObjectProperty(None, allownone=True)
+    finish_action = ObjectProperty(None, allownone=True)
+
+
+class ConfirmDialog(ModalView):
+    """A yes / no question in large buttons."""
+
+    title = StringProperty("")
+    message = StringProperty("")
+    yes_label = StringProperty("")
+    no_label = StringProperty("")
+    yes_action = ObjectProperty(None, allownone=True)
