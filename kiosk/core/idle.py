@@ -62,6 +62,11 @@ class IdleMonitor:
         if self._last is not None:
             self._last = self.clock()
 
+    def age(self, seconds: float) -> None:
+        """Pretend the last interaction was `seconds` earlier (for the screen tour)."""
+        if self._last is not None:
+            self._last -= seconds
+
     def poll(self) -> IdleState:
         if self._last is None:
             return IdleState("off")

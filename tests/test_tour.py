@@ -1,0 +1,103 @@
+"""`python -m kiosk --tour`: every screen in every language, rendered and fully translated."""
+
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+
+import pytest
+from babel.messages.pofile import read_po
+
+from kiosk.core.content import ContentPack, parse_body
+from kiosk.core.i18n import LANGUAGES, SOURCE_LANGUAGE, po_path
+from kiosk.core.paths import ROOT, TRANSLATIONS_DIR
+from kiosk.ui.tour import STEPS
+
+pytestmark = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (Xvfb)")
+
+
+@pytest.fixture(scope="module")
+def tour(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tour")
+    result = subprocess.run([sys.executable, "-m", "kiosk", "--tour", str(out)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def png_size(path):
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", head[16:24])
+
+
+def test_one_png_per_screen_and_language(tour):
+    for lang in LANGUAGES:
+        names = sorted(p.name for p in (tour / lang).glob("*.png"))
+        assert names == [f"{i:02d}-{name}.png" for i, (name, _) in enumerate(STEPS, 1)]
+        for path in (tour / lang).glob("*.png"):
+            assert png_size(path) == (1280, 800)
+            assert path.stat().st_size > 10_000  # a real picture, not a blank frame
+
+
+def english_strings():
+    """English text that must not appear on a screen in another language, per language."""
+    pack = ContentPack.load()
+    by_lang = {}
+    for lang in LANGUAGES:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        with po_path(TRANSLATIONS_DIR, lang).open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        english = set()
+        for m in catalog:
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            strings = m.string if isinstance(m.string, tuple) else (m.string,)
+            if m.id and strings[0] != ids[0]:
+                english.update(re.sub(r"\{\w+\}.*", "", i).strip() for i in ids)
+        for item in list(pack.pages) + [t.id for t in pack.topics]:
+            en, other = pack.text("en", item), pack.text(lang, item)
+            for field in ("title", "summary", "link_label"):
+                if getattr(en, field) and getattr(en, field) != getattr(other, field):
+                    english.add(getattr(en, field))
+            english.update(b.text for b in parse_body(en.body))
+        by_lang[lang] = {e for e in english if len(e) > 2}
+    return by_lang
+
+
+def untranslated(texts, english_by_lang):
+    """(language, screen, text) for every English string shown in another language."""
+    endonyms = set(LANGUAGES.values())
+    leftovers = []
+    for lang, shown_by_screen in texts.items():
+        english = english_by_lang.get(lang, set())
+        for screen, shown in shown_by_screen.items():
+            for text in shown:
+                # The attract screen invites every language in its own words.
+                if screen == "attract" and any(text.startswith(name + "\n") for name in endonyms):
+                    continue
+                first = text.split("\n")[0].strip()
+                if text in english or first in english:
+                    leftovers.append((lang, screen, text))
+    return leftovers
+
+
+def test_the_english_detector_detects():
+    english = english_strings()
+    assert "Back" in english["pl"] and "What goes in which bin" in english["bg"]
+    shown = {"pl": {"home": ["Wstecz", "Back"]}, "bg": {"info-page": ["Brown caddy: food waste"]}}
+    assert untranslated(shown, english) == [("pl", "home", "Back"), ("bg", "info-page", "Brown caddy: food waste")]
+
+
+def test_nothing_english_on_other_language_screens(tour):
+    texts = json.loads((tour / "texts.json").read_text(encoding="utf-8"))
+    assert untranslated(texts, english_strings()) == []
+
+
+def test_tour_texts_cover_every_screen(tour):
+    texts = json.loads((tour / "texts.json").read_text(encoding="utf-8"))
+    assert set(texts) == set(LANGUAGES)
+    assert "Dotknij, aby zacząć" in texts["pl"]["attract"]
+    assert any("Are you still there?" in t for t in texts["en"]["idle-warning"])
