@@ -50,7 +50,9 @@ def _run(args) -> int:
         def ready(_dt):
             Path(args.ready_file).write_text("ready")
 
-        app.bind(on_start=lambda _app: Clock.schedule_once(ready, 0))
+        # Two frames after start: the attract screen has been drawn and input is live.
+        app.bind(on_start=lambda _app: Clock.schedule_once(
+            lambda _dt: Clock.schedule_once(ready, 0), 0))
     app.run()
     return 0
 

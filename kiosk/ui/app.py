@@ -114,10 +114,48 @@ class KioskApp(App):
         self._language_bar = root.ids.languages
         self._build_screens()
         self._build_language_bar()
+        self._warm_fonts()
         Window.bind(on_touch_down=self._on_activity, on_key_down=self._on_activity)
         Clock.schedule_interval(self._tick, 0.5)
         self._tick(0)
+        Clock.schedule_once(self._warm_up, 1.0)
         return root
+
+    @staticmethod
+    def _warm_fonts() -> None:
+        """Load the icon font and bold text once at start, not in the first screen change."""
+        from kivy.uix.label import Label
+
+        from kiosk.ui.theme import ICONS
+        from kiosk.ui.widgets import icon_markup
+
+        for bold in (False, True):
+            Label(text="".join(icon_markup(name) for name in ICONS) + " Aa", markup=True,
+                  bold=bold, font_size="54sp").texture_update()
+
+    def _warm_up(self, _dt=None) -> None:
+        """Build each kind of journey widget once while the attract screen waits.
+
+        The first of each (its kv rule, its fonts) costs a long frame; paying it here keeps
+        the resident's first screen changes smooth.
+        """
+        from kivy.uix.label import Label
+
+        from kiosk.core.content import parse_body
+        from kiosk.ui.screens import BodyBlock
+        from kiosk.ui.widgets import PageRow, Tile
+
+        pack = self.content
+        page = next(iter(pack.pages))
+        text = pack.text(tr.lang, page)
+        widgets = [Tile(title=text.title, summary=text.summary, icon="information"),
+                   PageRow(title=text.title, summary=text.summary)]
+        widgets += [BodyBlock(kind=b.kind, text=b.text) for b in parse_body(text.body)]
+        self.qr_texture(pack.pages[page].url)
+        for widget in widgets:
+            for label in widget.walk():
+                if isinstance(label, Label):
+                    label.texture_update()
 
     def _build_screens(self) -> None:
         for name, cls in SCREENS.items():
