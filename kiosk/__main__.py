@@ -37,13 +37,13 @@ def _run(args) -> int:
 
     app = KioskApp(config, data_dir)
     if args.tour:
-        from kiosk.ui.tour import Tour
+        from kiosk.ui.tour import STEPS, Tour
 
         tour = Tour(app, Path(args.tour))
         app.bind(on_start=lambda _app: tour.start())
         app.run()
         print(f"wrote {len(tour.written)} screens to {args.tour}")
-        return 0 if len(tour.written) == len(tour.languages) * len(__import__("kiosk.ui.tour").ui.tour.STEPS) else 1
+        return 0 if len(tour.written) == len(tour.languages) * len(STEPS) else 1
     if args.ready_file:
         from kivy.clock import Clock
 

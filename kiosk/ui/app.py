@@ -6,7 +6,6 @@ Rules live in `kiosk.core`; this class wires touches to them and decides which s
 from __future__ import annotations
 
 import io
-import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -35,10 +34,9 @@ from kiosk.core.settings import DeviceSettings
 from kiosk.core.status import device_status
 from kiosk.ui import screens
 from kiosk.ui.i18n import tr
+from kiosk.ui.keynav import KeyboardNavigation
 from kiosk.ui.theme import theme
 from kiosk.ui.widgets import ConfirmDialog, IdleWarning, KioskButton, KioskTextInput
-
-log = logging.getLogger("kiosk")
 
 _KV_LOADED = False
 
@@ -53,8 +51,6 @@ SCREENS = {
     "staff_pin": screens.StaffPinScreen,
     "staff_panel": screens.StaffPanelScreen,
 }
-# Screens a resident can be on without a session having started.
-_NO_NAVIGATION = {"attract"}
 
 
 def load_kv() -> None:
@@ -115,7 +111,8 @@ class KioskApp(App):
         self._build_screens()
         self._build_language_bar()
         self._warm_fonts()
-        Window.bind(on_touch_down=self._on_activity, on_key_down=self._on_activity)
+        self.keynav = KeyboardNavigation()
+        Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key_down)
         Clock.schedule_interval(self._tick, 0.5)
         self._tick(0)
         Clock.schedule_once(self._warm_up, 1.0)
@@ -176,7 +173,8 @@ class KioskApp(App):
     def show(self, name: str, direction: str = "left") -> None:
         """Show screen `name`, or refresh it if it is already showing."""
         self.keyboard.close()
-        self.show_navigation = name not in _NO_NAVIGATION
+        self.keynav.clear()
+        self.show_navigation = self.sm.get_screen(name).navigation
         if self.sm.current == name:
             self.sm.current_screen.refresh()
             return
@@ -258,12 +256,21 @@ class KioskApp(App):
         self.wipe()
 
     # ----- shared-terminal rules ------------------------------------------------------
-    def _on_activity(self, *_args):
+    def _on_touch(self, *_args):
         self.idle.touch()
+        self.keynav.clear()  # the ring is for keyboard users only
         return False
 
-    def _tick(self, _dt) -> None:
+    def _on_key_down(self, _window, key, _scancode, _codepoint, modifiers):
+        self.idle.touch()
+        return self.keynav.on_key_down(key, modifiers)
+
+    def _update_status_line(self) -> None:
+        # Babel (CLDR) writes the day and month in the resident's language.
         self.status_line = format_datetime(datetime.now(), "EEEE d MMMM, HH:mm", locale=tr.lang)
+
+    def _tick(self, _dt) -> None:
+        self._update_status_line()
         state = self.idle.poll()
         if state.phase == "warning":
             self._show_idle_warning(state.seconds_left)
@@ -331,7 +338,7 @@ class KioskApp(App):
             return
         tr.switch(lang)
         self._build_language_bar()
-        self._tick(0) if self.idle.poll().phase == "off" else None
+        self._update_status_line()
         screen = self.sm.current_screen
         if screen is not None:
             screen.refresh()

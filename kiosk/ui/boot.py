@@ -26,7 +26,12 @@ def prepare_kivy(data_dir: Path, width: int = 1280, height: int = 800, fullscree
     logging.getLogger("kivy").setLevel(
         logging.DEBUG if os.environ.get("HUBKIOSK_DEBUG") else logging.CRITICAL
     )
+    import kivy
     from kivy.config import Config
+
+    # No X11 cut buffer (xclip/xsel): text a resident selects must not leave the kiosk's
+    # window through the desktop's primary selection.
+    kivy.kivy_options["cutbuffer"] = ()
 
     Config.set("kivy", "log_enable", "0")
     Config.set("kivy", "exit_on_escape", "0")

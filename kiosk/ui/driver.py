@@ -7,12 +7,16 @@ frames are drawn by Kivy's own event loop, so what is measured and tested is the
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from kivy.base import EventLoop
 from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 
 from kiosk.ui.widgets import KeyButton, KioskButton, PageRow, Tile
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
 
 
 class Kiosk:

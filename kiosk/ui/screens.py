@@ -6,14 +6,14 @@ Layout of each screen is the kv rule of the same name in `assets/kv/screens.kv`.
 from __future__ import annotations
 
 from kivy.app import App
-from kivy.properties import ListProperty, ObjectProperty, StringProperty
+from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen
 
 from kiosk.core.content import parse_body
 from kiosk.core.i18n import LANGUAGES
 from kiosk.ui.i18n import tr
-from kiosk.ui.widgets import PageRow, Tile
+from kiosk.ui.widgets import KioskButton, PageRow, Tile
 
 
 def app():
@@ -41,14 +41,11 @@ class KioskScreen(Screen):
 
 class AttractScreen(KioskScreen):
     navigation = False
-    languages = ListProperty([])
 
     def refresh(self) -> None:
         grid = self.ids.languages
         grid.clear_widgets()
         for code in app().available_languages:
-            from kiosk.ui.widgets import KioskButton
-
             button = KioskButton(
                 label=f"{LANGUAGES[code]}\n{tr.catalogues.gettext(code, 'Touch to start')}",
                 kind="primary" if code == tr.lang else "secondary",
@@ -191,8 +188,6 @@ class StaffPanelScreen(KioskScreen):
         self.rebuild_choices()
 
     def rebuild_choices(self) -> None:
-        from kiosk.ui.widgets import KioskButton
-
         a = app()
         langs = self.ids.languages
         langs.clear_widgets()

@@ -36,6 +36,7 @@ class KioskButton(ButtonBehavior, Label):
 
     label = StringProperty("")
     icon = StringProperty("")
+    keyboard_focus = BooleanProperty(False)
     kind = OptionProperty("primary", options=["primary", "secondary", "quiet", "danger", "selected", "bar"])
 
     def __init__(self, **kwargs):
@@ -55,6 +56,7 @@ class Tile(ButtonBehavior, BoxLayout):
     """A large card that starts a journey or opens a topic."""
 
     icon = StringProperty("information")
+    keyboard_focus = BooleanProperty(False)
     title = StringProperty("")
     summary = StringProperty("")
     item_id = StringProperty("")
@@ -66,6 +68,7 @@ class PageRow(ButtonBehavior, BoxLayout):
     title = StringProperty("")
     summary = StringProperty("")
     item_id = StringProperty("")
+    keyboard_focus = BooleanProperty(False)
 
 
 class KioskTextInput(TextInput):

@@ -1,6 +1,7 @@
 """Device configuration: defaults, the demo file, and clear errors for bad files."""
 
 import pytest
+from pydantic import ValidationError
 
 from kiosk.core.config import ConfigError, KioskConfig, load_config, parse_config
 from kiosk.core.paths import DEMO_CONFIG
@@ -62,5 +63,5 @@ def test_missing_and_broken_files(tmp_path):
 
 def test_config_is_immutable():
     config = KioskConfig()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         config.site.name = "changed"

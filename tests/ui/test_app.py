@@ -272,3 +272,47 @@ def test_back_from_pin_screen_returns_to_attract(kiosk):
     kiosk.tap(kiosk.button("Back"))
     assert kiosk.screen == "attract"
     assert not [w for w in kiosk.visible(KioskTextInput) if w.focus]
+
+
+def press_key(key, modifiers=()):
+    Window.dispatch("on_key_down", key, 0, None, list(modifiers))
+
+
+def test_tab_and_enter_work_without_touch(kiosk):
+    start(kiosk)
+    app = kiosk.app
+    press_key(9)
+    first = app.keynav.current
+    assert first is not None and first.keyboard_focus
+    order = [first]
+    for _ in range(12):
+        press_key(9)
+        order.append(app.keynav.current)
+    labels = [getattr(w, "label", getattr(w, "title", "")) for w in order]
+    assert labels[:5] == ["English", "Polski", "Română", "Lietuvių", "Български"]  # reading order
+    assert "Find information" in labels
+    while getattr(app.keynav.current, "title", "") != "Find information":
+        press_key(9)
+    press_key(13)
+    kiosk.settle()
+    assert kiosk.screen == "info_topics"
+    press_key(9, ["shift"])
+    assert app.keynav.current is not None
+    kiosk.tap_at(Window.width / 2, 5)  # a touch hides the ring
+    assert app.keynav.current is None
+
+
+def test_tab_stays_inside_an_open_dialog(kiosk):
+    open_pin(kiosk)
+    enter_pin(kiosk, "1357")
+    kiosk.tap(kiosk.button("Exit kiosk mode"))
+    seen = set()
+    for _ in range(4):
+        press_key(9)
+        seen.add(kiosk.app.keynav.current.label)
+    assert seen == {"Cancel", "Exit"}
+    while kiosk.app.keynav.current.label != "Cancel":
+        press_key(9)
+    press_key(32)
+    kiosk.settle()
+    assert kiosk.screen == "staff_panel" and not [w for w in Window.children if type(w).__name__ == "ConfirmDialog"]

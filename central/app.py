@@ -1,0 +1,211 @@
+"""Central's HTTP API. `create_app(data_dir)` builds it; `python -m central serve` runs it.
+
+Every error is a short JSON `{"detail": ...}` with no personal data in it, and nothing
+personal is logged: records are identified by their ids alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from central import db as tables
+from central.keys import load_or_create
+from sync.crypto import CryptoFailure, canonical_json, sha256_hex, unb64
+from sync.protocol import (
+    API,
+    MAX_BODY_BYTES,
+    EnrolRequest,
+    EnrolResponse,
+    Heartbeat,
+    HeartbeatAck,
+    Problem,
+    RecordResult,
+    SignedDocument,
+    SubmissionBatch,
+    SubmissionResponse,
+    receipt_message,
+)
+
+ENROL_CODE_HOURS = 24
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class BodyLimit(BaseHTTPMiddleware):
+    """Refuse bodies over the limit before reading them (413)."""
+
+    async def dispatch(self, request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > MAX_BODY_BYTES
+            except ValueError:
+                return JSONResponse({"detail": "Content-Length is not a number"}, status_code=400)
+            if too_big:
+                return JSONResponse({"detail": "the request is too large"}, status_code=413)
+        return await call_next(request)
+
+
+def create_code(engine, site: str, hours: int = ENROL_CODE_HOURS) -> str:
+    """A one-time enrolment code for a new kiosk at `site` (stored only as a hash)."""
+    code = secrets.token_hex(5).upper()  # 10 characters, easy to type on a new device
+    with engine.begin() as conn:
+        conn.execute(tables.enrol_codes.insert().values(
+            code_sha256=_hash(code), site=site, expires_at=_now() + timedelta(hours=hours)))
+    return code
+
+
+def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
+    data_dir = Path(data_dir)
+    keys = load_or_create(data_dir)
+    engine = tables.make_engine(database_url or tables.sqlite_url(data_dir))
+    responses = {400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem},
+                 413: {"model": Problem}, 422: {"model": Problem}}
+
+    app = FastAPI(title="hubkiosk central", version="1", responses=responses)
+    app.add_middleware(BodyLimit)
+    app.state.engine = engine
+    app.state.keys = keys
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request, exc: RequestValidationError):
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"]) if exc.errors() else "body"
+        # Name the field, never echo the value (it may be personal).
+        return JSONResponse({"detail": f"invalid request: {where}"}, status_code=422)
+
+    def device(authorization: str | None = Header(default=None)) -> dict:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise HTTPException(401, "a device token is required")
+        token = authorization.removeprefix("Bearer ").strip()
+        with engine.connect() as conn:
+            row = conn.execute(select(tables.devices).where(
+                tables.devices.c.token_sha256 == _hash(token))).mappings().first()
+        if row is None:
+            raise HTTPException(401, "unknown device token")
+        if row["revoked"]:
+            raise HTTPException(403, "this device has been revoked")
+        return dict(row)
+
+    @app.get("/healthz")
+    def healthz() -> dict:
+        return {"ok": True}
+
+    @app.post(f"{API}/enrol", response_model=EnrolResponse)
+    def enrol(body: EnrolRequest) -> EnrolResponse:
+        code_hash = _hash(body.code.strip().upper())
+        device_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
+        with engine.begin() as conn:
+            code = conn.execute(select(tables.enrol_codes).where(
+                tables.enrol_codes.c.code_sha256 == code_hash).with_for_update()).mappings().first()
+            expires = code["expires_at"] if code else None
+            if expires is not None and expires.tzinfo is None:
+                expires = expires.replace(tzinfo=timezone.utc)
+            if code is None or code["used_by"] is not None or expires < _now():
+                raise HTTPException(403, "this enrolment code is not valid (used, expired or mistyped)")
+            conn.execute(update(tables.enrol_codes).where(
+                tables.enrol_codes.c.code_sha256 == code_hash).values(used_by=device_id))
+            conn.execute(tables.devices.insert().values(
+                id=device_id, name=body.device_name, site=code["site"], token_sha256=_hash(token),
+                revoked=False, enrolled_at=_now(), app_version=body.app_version))
+        return EnrolResponse(device_id=device_id, device_token=token, site=code["site"],
+                             council_public_key=keys.public_b64, signing_key=keys.verify_b64)
+
+    @app.post(f"{API}/submissions", response_model=SubmissionResponse)
+    def submissions(batch: SubmissionBatch, dev: dict = Depends(device)) -> SubmissionResponse:
+        results = [_accept(record, dev["id"]) for record in batch.records]
+        return SubmissionResponse(results=results)
+
+    def _accept(record, device_id: str) -> RecordResult:
+        try:
+            sealed = unb64(record.payload)
+        except CryptoFailure:
+            return RecordResult(id=record.id, status="rejected", error="payload is not base64")
+        if sha256_hex(sealed) != record.payload_sha256:
+            return RecordResult(id=record.id, status="rejected", error="payload does not match its hash")
+        try:
+            keys.open(sealed)
+        except CryptoFailure:
+            return RecordResult(id=record.id, status="rejected", error="payload is not sealed to this council")
+        receipt = keys.sign(receipt_message(record.id, record.payload_sha256))
+        attachments = [a.model_dump() for a in record.attachments]
+        missing = [a["name"] for a in attachments]  # attachment upload arrives with tus
+        values = dict(id=record.id, device_id=device_id, kind=record.kind,
+                      schema_version=record.schema_version, created_at=record.created_at,
+                      received_at=_now(), payload=sealed, payload_sha256=record.payload_sha256,
+                      attachments=json.dumps(attachments), complete=not missing, receipt=receipt)
+        try:
+            with engine.begin() as conn:
+                conn.execute(tables.records.insert().values(**values))
+            status = "accepted" if not missing else "incomplete"
+            return RecordResult(id=record.id, status=status, receipt=receipt if not missing else None,
+                                missing_attachments=missing)
+        except IntegrityError:
+            pass
+        with engine.connect() as conn:
+            existing = conn.execute(select(tables.records).where(
+                tables.records.c.id == record.id)).mappings().first()
+        if existing is None or existing["device_id"] != device_id:
+            return RecordResult(id=record.id, status="rejected", error="this record id belongs to another device")
+        if existing["payload_sha256"] != record.payload_sha256:
+            return RecordResult(id=record.id, status="rejected",
+                                error="a different record was already received with this id")
+        return RecordResult(id=record.id, status="duplicate", receipt=existing["receipt"])
+
+    @app.post(f"{API}/heartbeat", response_model=HeartbeatAck)
+    def heartbeat(body: Heartbeat, dev: dict = Depends(device)) -> dict:
+        with engine.begin() as conn:
+            conn.execute(update(tables.devices).where(tables.devices.c.id == dev["id"]).values(
+                last_seen_at=_now(), app_version=body.app_version, queue_depth=body.queue_depth,
+                oldest_unsent_seconds=body.oldest_unsent_seconds, disk_free_mb=body.disk_free_mb))
+        return {"ok": True, "server_time": _now().isoformat()}
+
+    @app.get(f"{API}/reference/{{name}}", response_model=SignedDocument)
+    def reference(name: str, _dev: dict = Depends(device)) -> SignedDocument:
+        with engine.connect() as conn:
+            row = conn.execute(select(tables.reference).where(tables.reference.c.name == name)).first()
+        if row is None:
+            raise HTTPException(404, "no such reference data")
+        return SignedDocument.model_validate_json(row.document)
+
+    def publish(name: str, data: dict) -> SignedDocument:
+        """Sign and store a new version of reference data `name`."""
+        with engine.begin() as conn:
+            current = conn.execute(select(func.max(tables.reference.c.version)).where(
+                tables.reference.c.name == name)).scalar() or 0
+            issued = _now()
+            body = {"name": name, "version": current + 1, "issued_at": issued.isoformat(), "data": data}
+            doc = SignedDocument(name=name, version=current + 1, issued_at=issued, data=data,
+                                 signature=keys.sign(canonical_json(body)))
+            conn.execute(tables.reference.delete().where(tables.reference.c.name == name))
+            conn.execute(tables.reference.insert().values(name=name, version=doc.version,
+                                                          document=doc.model_dump_json()))
+        return doc
+
+    app.state.publish = publish
+    return app
+
+
+def stats(engine) -> dict:
+    """Records received by kind: how many, and how many distinct ids (they must be equal)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(tables.records.c.kind, func.count(), func.count(func.distinct(
+            tables.records.c.id))).group_by(tables.records.c.kind)).all()
+    return {kind: {"records": n, "distinct_ids": d} for kind, n, d in rows}

@@ -1,0 +1,87 @@
+"""Central's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+devices = Table(
+    "devices", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(40), nullable=False),
+    Column("site", String(80), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("enrolled_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True)),
+    Column("app_version", String(40)),
+    Column("queue_depth", Integer),
+    Column("oldest_unsent_seconds", Float),
+    Column("disk_free_mb", Integer),
+)
+
+enrol_codes = Table(
+    "enrol_codes", metadata,
+    Column("code_sha256", String(64), primary_key=True),
+    Column("site", String(80), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_by", String(36)),
+)
+
+records = Table(
+    "records", metadata,
+    Column("id", String(36), primary_key=True),  # the kiosk's UUIDv7: UNIQUE end to end
+    Column("device_id", String(36), ForeignKey("devices.id"), nullable=False),
+    Column("kind", String(40), nullable=False, index=True),
+    Column("schema_version", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("payload", LargeBinary, nullable=False),  # still sealed: opened only when used
+    Column("payload_sha256", String(64), nullable=False),
+    Column("attachments", Text, nullable=False),  # JSON list of {name, sha256, size}
+    Column("complete", Boolean, nullable=False),
+    Column("receipt", String(120), nullable=False),
+)
+
+reference = Table(
+    "reference", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("document", Text, nullable=False),  # the signed JSON document
+)
+
+
+def sqlite_url(data_dir: Path) -> str:
+    return f"sqlite:///{Path(data_dir) / 'central.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with SQLite set up for safe concurrent writes; tables created."""
+    engine = create_engine(url, pool_pre_ping=True, future=True)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
+                cur.execute(f"PRAGMA {pragma}")
+            cur.close()
+    metadata.create_all(engine)
+    return engine

@@ -1,0 +1,1 @@
+"""Enrolling a kiosk with central: identity, keys and settings for a new device."""

@@ -1,0 +1,235 @@
+"""The durable outbox: every record the kiosk must deliver, until central has it.
+
+    >>> box = Outbox(open_db(tmp / "kiosk.db"), tmp / "attachments", council_public_b64)
+    >>> record_id = box.enqueue("feedback", {"stars": 5})          # doctest: +SKIP
+    >>> batch = box.claim(100)                                     # doctest: +SKIP
+    >>> box.ack(record_id, receipt)                                # doctest: +SKIP
+
+States: ``ready`` -> (claim) ``sending`` -> ``acked`` | back to ``ready`` with a backoff |
+``dead`` (rejected for good). A claim is a lease: if the process dies mid-send, the lease
+runs out and the record is claimed again, so it is resent and never skipped; central
+recognises the repeat by its id and hash and answers with the original receipt.
+
+Payloads are sealed to the council's public key before they touch the disk; attachment
+files are sealed too, written with temp file + fsync + rename before their row commits.
+After an ack the payload is set to NULL and the files deleted; a small receipt row is kept
+for reconciliation and purged later.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+import uuid6
+
+from sync import SyncError
+from sync.crypto import seal, sha256_hex
+from sync.protocol import KIND_RE, MAX_PAYLOAD_BYTES, NAME_RE
+from sync.store import transaction
+
+_KIND = re.compile(KIND_RE)
+_NAME = re.compile(NAME_RE)
+
+
+class OutboxError(SyncError):
+    """A record could not be queued (bad kind, too large, unreadable attachment)."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One claimed record, ready to send."""
+
+    id: str
+    kind: str
+    schema_version: int
+    created_at: str
+    payload: bytes
+    payload_sha256: str
+    attachments: list[dict]
+    attempts: int
+
+
+def backoff_seconds(attempts: int, base: float = 2.0, cap: float = 900.0, rng=random.random) -> float:
+    """Full-jitter exponential backoff: uniform in [0, min(cap, base * 2**attempts)]."""
+    return rng() * min(cap, base * (2 ** min(attempts, 30)))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Outbox:
+    """Queue of sealed records in the device database."""
+
+    def __init__(self, db: sqlite_utils.Database, attachments_dir: Path, council_public_b64: str,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.db = db
+        self.attachments_dir = Path(attachments_dir)
+        self.attachments_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.council_public_b64 = council_public_b64
+        self.clock = clock
+
+    # ----- writing ----------------------------------------------------------------------
+    def enqueue(self, kind: str, payload: dict, *, schema_version: int = 1,
+                attachments: dict[str, bytes] | None = None) -> str:
+        """Seal and queue one record (and its attachments); returns its id once committed."""
+        if not _KIND.match(kind):
+            raise OutboxError(f"invalid record kind {kind!r}")
+        plaintext = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        sealed = seal(plaintext, self.council_public_b64)
+        if len(sealed) > MAX_PAYLOAD_BYTES:
+            raise OutboxError("the record is too large to send")
+        record_id = str(uuid6.uuid7())
+        refs = self._write_attachments(record_id, attachments or {})
+        try:
+            with transaction(self.db):
+                self.db.execute(
+                    "INSERT INTO outbox (id, kind, schema_version, created_at, payload, payload_sha256,"
+                    " attachments, state, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'ready', 0, ?)",
+                    [record_id, kind, schema_version, datetime.now(timezone.utc).isoformat(), sealed,
+                     sha256_hex(sealed), json.dumps(refs), self.clock()],
+                )
+        except BaseException:
+            shutil.rmtree(self.attachments_dir / record_id, ignore_errors=True)
+            raise
+        return record_id
+
+    def _write_attachments(self, record_id: str, attachments: dict[str, bytes]) -> list[dict]:
+        if not attachments:
+            return []
+        folder = self.attachments_dir / record_id
+        folder.mkdir(mode=0o700)
+        refs = []
+        for name, content in attachments.items():
+            if not _NAME.match(name):
+                shutil.rmtree(folder, ignore_errors=True)
+                raise OutboxError(f"invalid attachment name {name!r}")
+            sealed = seal(content, self.council_public_b64)
+            tmp = folder / f".{name}.tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(sealed)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, folder / name)
+            refs.append({"name": name, "sha256": sha256_hex(sealed), "size": len(sealed)})
+        _fsync_dir(folder)
+        _fsync_dir(self.attachments_dir)
+        return refs
+
+    def attachment_path(self, record_id: str, name: str) -> Path:
+        if not _NAME.match(name):
+            raise OutboxError(f"invalid attachment name {name!r}")
+        return self.attachments_dir / record_id / name
+
+    # ----- sending ----------------------------------------------------------------------
+    def claim(self, limit: int, lease_seconds: float = 60.0) -> list[Outgoing]:
+        """Lease up to `limit` due records (ready and due, or sending with a lapsed lease)."""
+        now = self.clock()
+        with transaction(self.db):
+            rows = self.db.execute(
+                "SELECT id, kind, schema_version, created_at, payload, payload_sha256, attachments, attempts"
+                " FROM outbox WHERE (state = 'ready' AND next_attempt_at <= ?)"
+                " OR (state = 'sending' AND lease_until <= ?) ORDER BY id LIMIT ?",
+                [now, now, limit],
+            ).fetchall()
+            if rows:
+                self.db.execute(
+                    f"UPDATE outbox SET state = 'sending', lease_until = ? WHERE id IN ({','.join('?' * len(rows))})",
+                    [now + lease_seconds, *[r[0] for r in rows]],
+                )
+        return [Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7]) for r in rows]
+
+    def ack(self, record_id: str, receipt: str) -> None:
+        """Central has it: drop the payload and files, keep a receipt."""
+        with transaction(self.db):
+            self.db.execute(
+                "UPDATE outbox SET state = 'acked', payload = NULL, receipt = ?, acked_at = ?, lease_until = NULL,"
+                " last_error = NULL WHERE id = ?",
+                [receipt, self.clock(), record_id],
+            )
+        shutil.rmtree(self.attachments_dir / record_id, ignore_errors=True)
+
+    def retry(self, record_id: str, error: str, delay: float | None = None) -> None:
+        """Not delivered this time: back to ready after a full-jitter backoff (or `delay`)."""
+        with transaction(self.db):
+            row = self.db.execute("SELECT attempts FROM outbox WHERE id = ? AND state = 'sending'",
+                                  [record_id]).fetchone()
+            if row is None:
+                return
+            wait = backoff_seconds(row[0] + 1) if delay is None else delay
+            self.db.execute(
+                "UPDATE outbox SET state = 'ready', attempts = attempts + 1, next_attempt_at = ?,"
+                " lease_until = NULL, last_error = ? WHERE id = ?",
+                [self.clock() + wait, error[:500], record_id],
+            )
+
+    def release(self, record_ids: list[str]) -> None:
+        """Give claimed records back at once, without counting an attempt (queue paused)."""
+        if record_ids:
+            with transaction(self.db):
+                self.db.execute(
+                    f"UPDATE outbox SET state = 'ready', lease_until = NULL WHERE state = 'sending' AND id IN"
+                    f" ({','.join('?' * len(record_ids))})", record_ids)
+
+    def dead(self, record_id: str, error: str) -> None:
+        """Rejected for good (central said 400/413/422): keep it out of the queue."""
+        with transaction(self.db):
+            self.db.execute(
+                "UPDATE outbox SET state = 'dead', payload = NULL, lease_until = NULL, last_error = ? WHERE id = ?",
+                [error[:500], record_id],
+            )
+        shutil.rmtree(self.attachments_dir / record_id, ignore_errors=True)
+
+    def wake(self) -> None:
+        """The network is back: make every waiting record due now."""
+        with transaction(self.db):
+            self.db.execute("UPDATE outbox SET next_attempt_at = ? WHERE state = 'ready'", [self.clock()])
+
+    # ----- housekeeping -----------------------------------------------------------------
+    def purge_receipts(self, older_than_seconds: float = 7 * 86400) -> int:
+        with transaction(self.db):
+            cursor = self.db.execute("DELETE FROM outbox WHERE state = 'acked' AND acked_at < ?",
+                                     [self.clock() - older_than_seconds])
+        return cursor.rowcount
+
+    def sweep_orphans(self) -> int:
+        """Remove attachment folders with no live record (left by a crash before commit)."""
+        live = {r[0] for r in self.db.execute(
+            "SELECT id FROM outbox WHERE state IN ('ready', 'sending')").fetchall()}
+        removed = 0
+        for child in self.attachments_dir.iterdir():
+            if child.name not in live:
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def counts(self) -> dict[str, int]:
+        counts = {"ready": 0, "sending": 0, "acked": 0, "dead": 0}
+        for state, n in self.db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall():
+            counts[state] = n
+        return counts
+
+    def oldest_unsent(self) -> str | None:
+        row = self.db.execute(
+            "SELECT MIN(created_at) FROM outbox WHERE state IN ('ready', 'sending')").fetchone()
+        return row[0] if row else None
+
+    def last_error(self) -> str | None:
+        row = self.db.execute(
+            "SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY next_attempt_at DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None

@@ -1,0 +1,120 @@
+"""The wire schema between kiosks and central: the one module both sides import.
+
+Every record travels once, identified end to end by its UUIDv7 `id`; its personal content
+is a sealed box only central can open, and `payload_sha256` is the hash of those sealed
+bytes, so a retry is recognised byte for byte. Central answers each record with a receipt:
+its Ed25519 signature over ``receipt_message(id, payload_sha256)``. A kiosk treats a record
+as delivered only when that signature verifies with the key it was given at enrolment, so a
+captive Wi-Fi portal's "200 OK" page is never mistaken for an acknowledgement.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+API = "/api/v1"
+PROTOCOL_VERSION = 1
+MAX_BATCH_RECORDS = 500
+MAX_BODY_BYTES = 8 * 2**20
+MAX_PAYLOAD_BYTES = 256 * 2**10
+KIND_RE = r"^[a-z][a-z0-9_.-]{0,39}$"
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+SHA256_RE = r"^[0-9a-f]{64}$"
+NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def receipt_message(record_id: str, payload_sha256: str) -> bytes:
+    """The bytes central signs to acknowledge one record."""
+    return f"hubkiosk-receipt:v1:{record_id}:{payload_sha256}".encode()
+
+
+class EnrolRequest(_Model):
+    code: str = Field(min_length=6, max_length=64)
+    device_name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9._-]+$")
+    app_version: str = Field(max_length=40)
+
+
+class EnrolResponse(_Model):
+    device_id: str
+    device_token: str
+    site: str
+    council_public_key: str  # base64 X25519 public key: payloads are sealed to it
+    signing_key: str  # base64 Ed25519 verify key: receipts and reference data are signed with it
+
+
+class AttachmentRef(_Model):
+    name: str = Field(pattern=NAME_RE)
+    sha256: str = Field(pattern=SHA256_RE)
+    size: int = Field(ge=0, le=64 * 2**20)
+
+
+class Record(_Model):
+    id: str
+    kind: str = Field(pattern=KIND_RE)
+    schema_version: int = Field(ge=1, le=1000)
+    created_at: datetime
+    payload: str = Field(max_length=MAX_PAYLOAD_BYTES * 2)  # base64 of the sealed box
+    payload_sha256: str = Field(pattern=SHA256_RE)
+    attachments: list[AttachmentRef] = Field(default_factory=list, max_length=50)
+
+    @field_validator("id")
+    @classmethod
+    def _uuid7(cls, value: str) -> str:
+        if not UUID_RE.match(value):
+            raise ValueError("id must be a lower-case UUIDv7")
+        return value
+
+
+class SubmissionBatch(_Model):
+    records: list[Record] = Field(min_length=1, max_length=MAX_BATCH_RECORDS)
+
+
+Status = Literal["accepted", "duplicate", "incomplete", "rejected"]
+
+
+class RecordResult(_Model):
+    id: str
+    status: Status
+    receipt: str | None = None  # base64 Ed25519 signature over receipt_message
+    missing_attachments: list[str] = Field(default_factory=list)
+    error: str | None = None
+
+
+class SubmissionResponse(_Model):
+    results: list[RecordResult]
+
+
+class Heartbeat(_Model):
+    queue_depth: int = Field(ge=0)
+    oldest_unsent_seconds: float | None = Field(default=None, ge=0)
+    app_version: str = Field(max_length=40)
+    disk_free_mb: int = Field(ge=0)
+
+
+class HeartbeatAck(_Model):
+    ok: bool
+    server_time: datetime
+
+
+class SignedDocument(_Model):
+    """Reference data central publishes: versioned, signed over `canonical_json(data)`."""
+
+    name: str
+    version: int = Field(ge=1)
+    issued_at: datetime
+    data: dict
+    signature: str
+
+
+class Problem(_Model):
+    """Every error response: a short, non-personal explanation."""
+
+    detail: str

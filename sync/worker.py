@@ -1,0 +1,196 @@
+"""The background sync worker: drains the outbox to central, whatever the network does.
+
+One pass (`drain_once`) claims due records in batches and sends them. Per record:
+- accepted or duplicate *with a receipt that verifies* -> acked (payload and files dropped);
+- rejected -> dead-lettered, and the rest of the batch flows on;
+- anything else -> back to the queue with full-jitter backoff.
+Per batch: offline, 5xx, 429 (honouring Retry-After) or a reply that is not central's
+-> the whole batch backs off; 401/403 -> the queue pauses (a revoked or wrong token will
+not mend itself); 400/413/422 for the whole batch -> the batch is split in halves until the
+one bad record is found and dead-lettered.
+
+`SyncWorker.start()` runs passes on a thread. While offline it probes central every few
+seconds and, when it answers, makes every waiting record due at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from dataclasses import dataclass, field, replace
+
+from sync.client import CentralClient, NotCentral, Offline, Refused, ServerBusy, TransportError, Unauthorised
+from sync.crypto import verify
+from sync.outbox import Outbox, Outgoing
+from sync.protocol import MAX_BATCH_RECORDS, Record, SubmissionBatch, receipt_message
+
+
+@dataclass
+class PassResult:
+    sent: int = 0
+    dead: int = 0
+    retried: int = 0
+    paused: bool = False
+    offline: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def all_sent(self) -> bool:
+        return not (self.dead or self.retried or self.paused or self.offline)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the kiosk's status line and the staff panel show."""
+
+    online: bool | None = None  # None: not tried yet
+    waiting: int = 0
+    last_success: float | None = None
+    last_error: str | None = None
+    paused: bool = False
+
+
+def to_wire(item: Outgoing) -> Record:
+    return Record(id=item.id, kind=item.kind, schema_version=item.schema_version,
+                  created_at=item.created_at, payload=base64.b64encode(item.payload).decode(),
+                  payload_sha256=item.payload_sha256, attachments=item.attachments)
+
+
+class SyncWorker:
+    """Drains one outbox to one central service."""
+
+    def __init__(self, outbox: Outbox, client: CentralClient, verify_key_b64: str, *,
+                 batch_size: int = MAX_BATCH_RECORDS, lease_seconds: float = 60.0,
+                 probe_seconds: float = 5.0) -> None:
+        self.outbox = outbox
+        self.client = client
+        self.verify_key_b64 = verify_key_b64
+        self.batch_size = batch_size
+        self.lease_seconds = lease_seconds
+        self.probe_seconds = probe_seconds
+        self.status = SyncStatus()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._listeners: list = []
+
+    # ----- one pass ---------------------------------------------------------------------
+    def drain_once(self) -> PassResult:
+        result = PassResult()
+        while not self._stop.is_set():
+            batch = self.outbox.claim(self.batch_size, self.lease_seconds)
+            if not batch:
+                break
+            self._send(batch, result)
+            if result.paused or result.offline:
+                break
+        self._set_status(result)
+        return result
+
+    def _send(self, batch: list[Outgoing], result: PassResult) -> None:
+        try:
+            response = self.client.submit(SubmissionBatch(records=[to_wire(i) for i in batch]))
+        except Unauthorised as exc:
+            self.outbox.release([i.id for i in batch])
+            result.paused = True
+            result.errors.append(str(exc))
+            return
+        except ServerBusy as exc:
+            self._retry_all(batch, f"central busy ({exc})", exc.retry_after, result)
+            return
+        except (Offline, NotCentral, TransportError) as exc:
+            self._retry_all(batch, str(exc) or type(exc).__name__, None, result)
+            result.offline = isinstance(exc, Offline)
+            return
+        except Refused as exc:
+            if len(batch) == 1:
+                self.outbox.dead(batch[0].id, str(exc))
+                result.dead += 1
+                return
+            middle = len(batch) // 2
+            for half in (batch[:middle], batch[middle:]):
+                self._send(half, result)
+            return
+        by_id = {r.id: r for r in response.results}
+        for item in batch:
+            answer = by_id.get(item.id)
+            if answer is None:
+                self.outbox.retry(item.id, "central did not answer for this record")
+                result.retried += 1
+            elif answer.status in ("accepted", "duplicate") and answer.receipt and verify(
+                    receipt_message(item.id, item.payload_sha256), answer.receipt, self.verify_key_b64):
+                self.outbox.ack(item.id, answer.receipt)
+                result.sent += 1
+            elif answer.status == "rejected":
+                self.outbox.dead(item.id, answer.error or "rejected by central")
+                result.dead += 1
+            else:
+                reason = "attachments still to upload" if answer.status == "incomplete" else "receipt did not verify"
+                self.outbox.retry(item.id, reason)
+                result.retried += 1
+
+    def _retry_all(self, batch, error, delay, result: PassResult) -> None:
+        for item in batch:
+            self.outbox.retry(item.id, error, delay)
+        result.retried += len(batch)
+        result.errors.append(error)
+
+    def _set_status(self, result: PassResult) -> None:
+        counts = self.outbox.counts()
+        online = not result.offline if (result.sent or result.errors or result.paused) else self.status.online
+        self.status = replace(
+            self.status, online=online, waiting=counts["ready"] + counts["sending"], paused=result.paused,
+            last_error=result.errors[-1] if result.errors else self.status.last_error,
+            last_success=time.time() if result.sent else self.status.last_success)
+        for listener in list(self._listeners):
+            listener(self.status)
+
+    # ----- background thread ------------------------------------------------------------
+    def add_listener(self, callback) -> None:
+        """`callback(status)` after every pass (called on the worker's thread)."""
+        self._listeners.append(callback)
+
+    def nudge(self) -> None:
+        """Something was just queued: send it now."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="sync-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                result = self.drain_once()
+            except Exception as exc:  # never let the worker die; report and carry on
+                result = PassResult(errors=[f"{type(exc).__name__}"])
+                self.status = replace(self.status, last_error=result.errors[0])
+            if result.paused:
+                self._wake.wait(300)
+            elif self.status.online is False:
+                self._wait_for_network()
+            else:
+                self._wake.wait(self._seconds_to_next_due())
+            self._wake.clear()
+
+    def _wait_for_network(self) -> None:
+        while not self._stop.is_set() and not self._wake.is_set():
+            if self.client.healthy():
+                self.status = replace(self.status, online=True)
+                self.outbox.wake()
+                return
+            self._wake.wait(self.probe_seconds)
+
+    def _seconds_to_next_due(self) -> float:
+        row = self.outbox.db.execute(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'ready'").fetchone()
+        if not row or row[0] is None:
+            return 60.0
+        return max(0.05, min(60.0, row[0] - self.outbox.clock()))

@@ -1,0 +1,81 @@
+"""A real central service on loopback, and enrolled kiosk data folders."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from kiosk.core.paths import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Central:
+    """`python -m central serve` in its own process, on a loopback port."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "Central":
+        self.log = open(self.data.parent / f"central-{self.port}.log", "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "central", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--data", str(self.data)], cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("central did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "central", *args, "--data", str(self.data)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    def enrol_code(self, site: str = "Central Library") -> str:
+        result = self.cli("enrol-code", "--site", site)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()[-1]
+
+
+@pytest.fixture(scope="session")
+def central(tmp_path_factory):
+    server = Central(tmp_path_factory.mktemp("central")).start()
+    yield server
+    server.stop()
+
+
+def enrol(central: Central, data: Path, name: str = "kiosk-test") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "provisioning", "enrol", "--server", central.url,
+                           "--code", central.enrol_code(), "--data", str(data), "--name", name],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def kiosk_data(central, tmp_path):
+    """A kiosk data folder enrolled with the session's central service."""
+    data = tmp_path / "kiosk"
+    result = enrol(central, data)
+    assert result.returncode == 0, result.stderr
+    return data

@@ -1,0 +1,180 @@
+"""The sync worker against a real central, through a proxy that misbehaves on cue.
+
+The oracle (after Jepsen's queue checker): every record queued is delivered, and none is
+lost, duplicated or unexpected, whatever the network did in between.
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kiosk.core.paths import ROOT
+from sync.client import CentralClient
+from sync.device import open_outbox
+from sync.worker import SyncWorker
+
+from .faults import FaultyProxy
+
+
+def central_records(central, device_id):
+    """{id: payload sha256} of everything central holds for one device."""
+    import sqlite3
+
+    conn = sqlite3.connect(central.data / "central.db")
+    rows = conn.execute("SELECT id, payload_sha256 FROM records WHERE device_id = ?", [device_id]).fetchall()
+    return dict(rows)
+
+
+def check(queued: dict, central, device_id):
+    """Classify every record: lost / duplicated / unexpected must all be empty."""
+    got = central_records(central, device_id)
+    lost = set(queued) - set(got)
+    unexpected = set(got) - set(queued)
+    changed = {i for i in set(queued) & set(got) if queued[i] != got[i]}
+    return {"lost": lost, "unexpected": unexpected, "changed": changed, "delivered": len(set(queued) & set(got))}
+
+
+@pytest.fixture
+def setup(central, kiosk_data):
+    identity, outbox = open_outbox(kiosk_data)
+    return identity, outbox
+
+
+def worker_via(url, identity, outbox, **kwargs):
+    return SyncWorker(outbox, CentralClient(url, identity.device_token, timeout=kwargs.pop("timeout", 5)),
+                      identity.signing_key, **kwargs)
+
+
+def queue(outbox, n, kind="feedback"):
+    ids = [outbox.enqueue(kind, {"n": i, "comment": "Great help from the volunteer"}) for i in range(n)]
+    return {row[0]: row[1] for row in outbox.db.execute(
+        f"SELECT id, payload_sha256 FROM outbox WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()}
+
+
+def test_drain_delivers_everything_once(central, setup):
+    identity, outbox = setup
+    queued = queue(outbox, 120)
+    result = worker_via(central.url, identity, outbox, batch_size=50).drain_once()
+    assert result.sent == 120 and result.all_sent
+    outcome = check(queued, central, identity.device_id)
+    assert (outcome["lost"], outcome["unexpected"], outcome["changed"], outcome["delivered"]) == (set(), set(), set(), 120)
+    assert outbox.db.execute("SELECT COUNT(*) FROM outbox WHERE payload IS NOT NULL").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("faults", [
+    ["reset"], ["lost"], ["500"], ["503"], ["429"], ["portal"], ["truncated"], ["stall"],
+    ["lost", "reset", "portal", "503", "truncated"],
+])
+def test_faults_delay_but_never_lose_or_duplicate(central, setup, faults):
+    identity, outbox = setup
+    queued = queue(outbox, 30)
+    with FaultyProxy(central.url, stall_seconds=2.5) as proxy:
+        proxy.script = list(faults)
+        worker = worker_via(proxy.url, identity, outbox, batch_size=10, timeout=1.5)
+        first = worker.drain_once()
+        assert not first.all_sent  # the fault was noticed, not taken for an ack
+        for _ in range(len(faults) + 5):
+            outbox.wake()
+            worker.drain_once()
+    outcome = check(queued, central, identity.device_id)
+    assert (outcome["lost"], outcome["unexpected"], outcome["changed"]) == (set(), set(), set())
+    assert outcome["delivered"] == 30
+    assert outbox.counts()["acked"] == 30
+
+
+def test_captive_portal_is_not_an_ack(central, setup):
+    identity, outbox = setup
+    queue(outbox, 5)
+    with FaultyProxy(central.url) as proxy:
+        proxy.script = ["portal"]
+        result = worker_via(proxy.url, identity, outbox).drain_once()
+    assert result.sent == 0 and outbox.counts()["acked"] == 0
+    assert "sign-in page" in outbox.last_error()
+
+
+def test_retry_after_is_honoured(central, setup):
+    identity, outbox = setup
+    queue(outbox, 3)
+    with FaultyProxy(central.url, retry_after="120") as proxy:
+        proxy.script = ["503"]
+        worker_via(proxy.url, identity, outbox).drain_once()
+    waits = [r[0] - outbox.clock() for r in outbox.db.execute("SELECT next_attempt_at FROM outbox").fetchall()]
+    assert all(115 < w <= 120.5 for w in waits)
+
+
+def test_refused_token_pauses_the_queue(central, setup):
+    identity, outbox = setup
+    queue(outbox, 4)
+    with FaultyProxy(central.url) as proxy:
+        proxy.script = ["401"]
+        result = worker_via(proxy.url, identity, outbox).drain_once()
+    assert result.paused and outbox.counts()["ready"] == 4
+    assert outbox.db.execute("SELECT MAX(attempts) FROM outbox").fetchone()[0] == 0
+
+
+def test_one_bad_record_is_dead_lettered_and_the_rest_flow(central, setup):
+    identity, outbox = setup
+    queued = queue(outbox, 9)
+    bad = sorted(queued)[4]
+    outbox.db.execute("UPDATE outbox SET payload_sha256 = ? WHERE id = ?", ["0" * 64, bad])
+    result = worker_via(central.url, identity, outbox).drain_once()
+    assert (result.sent, result.dead) == (8, 1)
+    assert outbox.db.execute("SELECT state FROM outbox WHERE id = ?", [bad]).fetchone()[0] == "dead"
+
+
+def test_worker_thread_sends_when_the_network_returns(central, setup):
+    identity, outbox = setup
+    worker = SyncWorker(outbox, CentralClient("http://127.0.0.1:9", identity.device_token, timeout=1),
+                        identity.signing_key, probe_seconds=0.1)
+    queue(outbox, 3)
+    worker.drain_once()
+    assert worker.status.online is False and worker.status.waiting == 3
+    worker.client.base_url = central.url  # the cable is plugged back in
+    worker.start()
+    try:
+        import time
+
+        deadline = time.monotonic() + 15
+        while outbox.counts()["acked"] < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+    assert outbox.counts()["acked"] == 3 and worker.status.online
+
+
+def test_personal_details_are_not_readable_anywhere_in_the_data_folder(central, setup, kiosk_data):
+    identity, outbox = setup
+    outbox.enqueue("signup", {"name": "Zuzanna Kowalczyk", "email": "zuzanna.k@example.org",
+                              "phone": "07700 900123"}, attachments={"signature.png": b"ZUZANNA-SIGNATURE"})
+    worker_via(central.url, identity, outbox).drain_once()
+    outbox.enqueue("signup", {"name": "Zuzanna Kowalczyk", "email": "zuzanna.k@example.org"})  # still queued
+    outbox.db.conn.execute("PRAGMA wal_checkpoint(FULL)")
+    raw = b"".join(p.read_bytes() for p in kiosk_data.rglob("*") if p.is_file())
+    for secret in ("Zuzanna", "Kowalczyk", "zuzanna.k@example.org", "07700 900123", "ZUZANNA-SIGNATURE"):
+        assert secret.encode() not in raw
+        assert secret.encode("utf-16-le") not in raw
+
+
+def test_sync_cli_status_push_and_selftest(central, kiosk_data):
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "sync", *args, "--data", str(kiosk_data)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+
+    queued = run("selftest", "--count", "40", "--queue-only")
+    assert queued.returncode == 0 and "queued 40" in queued.stdout
+    status = run("status")
+    assert "ready 40" in status.stdout and "online" in status.stdout
+    pushed = run("push")
+    assert pushed.returncode == 0 and "sent 40" in pushed.stdout
+    full = run("selftest", "--count", "25")
+    assert full.returncode == 0 and "sent 25" in full.stdout
+    stats = json.loads(central.cli("stats").stdout)
+    assert stats["diagnostic"]["records"] == stats["diagnostic"]["distinct_ids"] >= 65
+
+
+def test_not_enrolled_is_explained(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "sync", "status", "--data", str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "not enrolled" in result.stderr
