@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -26,6 +27,8 @@ from sync.crypto import CryptoFailure, canonical_json, sha256_hex, unb64
 from sync.protocol import (
     API,
     MAX_BODY_BYTES,
+    NAME_RE,
+    UUID_RE,
     EnrolRequest,
     EnrolResponse,
     Heartbeat,
@@ -154,6 +157,8 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
         try:
             with engine.begin() as conn:
                 conn.execute(tables.records.insert().values(**values))
+                for ref in attachments:
+                    conn.execute(tables.attachments.insert().values(record_id=record.id, received=False, **ref))
             status = "accepted" if not missing else "incomplete"
             return RecordResult(id=record.id, status=status, receipt=receipt if not missing else None,
                                 missing_attachments=missing)
@@ -167,6 +172,15 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
         if existing["payload_sha256"] != record.payload_sha256:
             return RecordResult(id=record.id, status="rejected",
                                 error="a different record was already received with this id")
+        if not existing["complete"]:
+            # Never a receipt before every attachment is here: the kiosk would delete its copy.
+            with engine.connect() as conn:
+                names = [r.name for r in conn.execute(select(tables.attachments.c.name).where(
+                    tables.attachments.c.record_id == record.id, tables.attachments.c.received.is_(False)))]
+            if names:
+                return RecordResult(id=record.id, status="incomplete", missing_attachments=names)
+            with engine.begin() as conn:
+                conn.execute(update(tables.records).where(tables.records.c.id == record.id).values(complete=True))
         return RecordResult(id=record.id, status="duplicate", receipt=existing["receipt"])
 
     @app.post(f"{API}/heartbeat", response_model=HeartbeatAck)
@@ -200,7 +214,63 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
         return doc
 
     app.state.publish = publish
+    _attachment_uploads(app, engine, keys, data_dir, device)
     return app
+
+
+def _attachment_uploads(app: FastAPI, engine, keys, data_dir: Path, device) -> None:
+    """Resumable attachment uploads (tus 1.0) at /api/v1/uploads, checked against the record.
+
+    An upload names its record and attachment in tus metadata; it is accepted only for a
+    record this device has submitted that lists an attachment of that name and size, and
+    it counts as received only when its SHA-256 matches. The record completes (and gets its
+    receipt) when the last attachment arrives.
+    """
+    from tuspyserver import create_tus_router
+
+    store = data_dir / "files"
+    store.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def expected(dev: dict, metadata: dict) -> dict:
+        record_id, name = metadata.get("record_id", ""), metadata.get("name", "")
+        if not UUID_RE.match(record_id) or not re.match(NAME_RE, name):
+            raise HTTPException(422, "invalid upload metadata")
+        with engine.connect() as conn:
+            row = conn.execute(select(tables.attachments, tables.records.c.device_id).join(
+                tables.records, tables.records.c.id == tables.attachments.c.record_id).where(
+                tables.attachments.c.record_id == record_id, tables.attachments.c.name == name)).mappings().first()
+        if row is None or row["device_id"] != dev["id"]:
+            raise HTTPException(404, "no such attachment is expected")
+        return dict(row)
+
+    def pre_create_dep(dev: dict = Depends(device)):
+        def hook(metadata: dict, info: dict) -> None:
+            ref = expected(dev, metadata)
+            if info.get("size") != ref["size"]:
+                raise HTTPException(422, "the upload size does not match the record")
+        return hook
+
+    def complete_dep(dev: dict = Depends(device)):
+        def on_complete(file_path: str, metadata: dict) -> None:
+            ref = expected(dev, metadata)
+            path = Path(file_path)
+            data = path.read_bytes()
+            if len(data) != ref["size"] or hashlib.sha256(data).hexdigest() != ref["sha256"]:
+                path.unlink(missing_ok=True)
+                raise HTTPException(422, "the upload does not match its checksum")
+            folder = store / ref["record_id"]
+            folder.mkdir(exist_ok=True, mode=0o700)
+            path.replace(folder / ref["name"])
+            with engine.begin() as conn:
+                conn.execute(update(tables.attachments).where(
+                    tables.attachments.c.record_id == ref["record_id"],
+                    tables.attachments.c.name == ref["name"]).values(received=True))
+        return on_complete
+
+    app.include_router(create_tus_router(
+        prefix=f"{API}/uploads".lstrip("/"), files_dir=str(data_dir / "uploads"), max_size=64 * 2**20,
+        auth=device, pre_create_dep=pre_create_dep, upload_complete_dep=complete_dep, days_to_keep=7,
+        tags=["uploads"]))
 
 
 def stats(engine) -> dict:

@@ -61,6 +61,15 @@ records = Table(
     Column("receipt", String(120), nullable=False),
 )
 
+attachments = Table(
+    "attachments", metadata,
+    Column("record_id", String(36), ForeignKey("records.id"), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("received", Boolean, nullable=False, default=False),
+)
+
 reference = Table(
     "reference", metadata,
     Column("name", String(40), primary_key=True),

@@ -20,10 +20,12 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 
+from sync import SyncError
 from sync.client import CentralClient, NotCentral, Offline, Refused, ServerBusy, TransportError, Unauthorised
 from sync.crypto import verify
 from sync.outbox import Outbox, Outgoing
-from sync.protocol import MAX_BATCH_RECORDS, Record, SubmissionBatch, receipt_message
+from sync.uploads import AttachmentUploader
+from sync.protocol import MAX_BATCH_RECORDS, Heartbeat, Record, SubmissionBatch, receipt_message
 
 
 @dataclass
@@ -34,6 +36,8 @@ class PassResult:
     paused: bool = False
     offline: bool = False
     errors: list[str] = field(default_factory=list)
+    problem: str | None = None  # offline | busy | portal | token | rejected
+    uploaded: set[str] = field(default_factory=set)  # resubmitted at once after an upload
 
     @property
     def all_sent(self) -> bool:
@@ -48,6 +52,7 @@ class SyncStatus:
     waiting: int = 0
     last_success: float | None = None
     last_error: str | None = None
+    problem: str | None = None  # a word the kiosk translates for staff (see PassResult)
     paused: bool = False
 
 
@@ -62,13 +67,16 @@ class SyncWorker:
 
     def __init__(self, outbox: Outbox, client: CentralClient, verify_key_b64: str, *,
                  batch_size: int = MAX_BATCH_RECORDS, lease_seconds: float = 60.0,
-                 probe_seconds: float = 5.0) -> None:
+                 probe_seconds: float = 5.0, heartbeat_seconds: float = 300.0) -> None:
         self.outbox = outbox
         self.client = client
         self.verify_key_b64 = verify_key_b64
         self.batch_size = batch_size
         self.lease_seconds = lease_seconds
         self.probe_seconds = probe_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        self._last_heartbeat = 0.0
+        self.uploader = AttachmentUploader(client, outbox)
         self.status = SyncStatus()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -94,19 +102,23 @@ class SyncWorker:
         except Unauthorised as exc:
             self.outbox.release([i.id for i in batch])
             result.paused = True
+            result.problem = "token"
             result.errors.append(str(exc))
             return
         except ServerBusy as exc:
             self._retry_all(batch, f"central busy ({exc})", exc.retry_after, result)
+            result.problem = "busy"
             return
         except (Offline, NotCentral, TransportError) as exc:
             self._retry_all(batch, str(exc) or type(exc).__name__, None, result)
             result.offline = isinstance(exc, Offline)
+            result.problem = "portal" if isinstance(exc, NotCentral) else "offline"
             return
         except Refused as exc:
             if len(batch) == 1:
                 self.outbox.dead(batch[0].id, str(exc))
                 result.dead += 1
+                result.problem = "rejected"
                 return
             middle = len(batch) // 2
             for half in (batch[:middle], batch[middle:]):
@@ -125,10 +137,34 @@ class SyncWorker:
             elif answer.status == "rejected":
                 self.outbox.dead(item.id, answer.error or "rejected by central")
                 result.dead += 1
+                result.problem = "rejected"
+            elif answer.status == "incomplete" and answer.missing_attachments:
+                self._upload(item, answer.missing_attachments, result)
             else:
-                reason = "attachments still to upload" if answer.status == "incomplete" else "receipt did not verify"
-                self.outbox.retry(item.id, reason)
+                self.outbox.retry(item.id, "receipt did not verify")
                 result.retried += 1
+
+    def _upload(self, item: Outgoing, names: list[str], result: PassResult) -> None:
+        """Send the attachments central is missing, then resubmit the record at once."""
+        try:
+            for name in names:
+                if name not in {a["name"] for a in item.attachments}:
+                    raise Refused(f"central asked for an unknown attachment {name!r}")
+                self.uploader.upload(item.id, name)
+        except Unauthorised as exc:
+            self.outbox.release([item.id])
+            result.paused, result.problem = True, "token"
+            result.errors.append(str(exc))
+            return
+        except SyncError as exc:
+            self.outbox.retry(item.id, f"attachment upload: {exc}")
+            result.retried += 1
+            result.errors.append(str(exc))
+            return
+        # Resubmit at once, but only once a pass: if central still wants more, back off.
+        delay = None if item.id in result.uploaded else 0
+        result.uploaded.add(item.id)
+        self.outbox.retry(item.id, "attachments uploaded", delay=delay)
 
     def _retry_all(self, batch, error, delay, result: PassResult) -> None:
         for item in batch:
@@ -142,6 +178,7 @@ class SyncWorker:
         self.status = replace(
             self.status, online=online, waiting=counts["ready"] + counts["sending"], paused=result.paused,
             last_error=result.errors[-1] if result.errors else self.status.last_error,
+            problem=result.problem if (result.problem or result.sent) else self.status.problem,
             last_success=time.time() if result.sent else self.status.last_success)
         for listener in list(self._listeners):
             listener(self.status)
@@ -172,6 +209,7 @@ class SyncWorker:
             except Exception as exc:  # never let the worker die; report and carry on
                 result = PassResult(errors=[f"{type(exc).__name__}"])
                 self.status = replace(self.status, last_error=result.errors[0])
+            self._maybe_heartbeat()
             if result.paused:
                 self._wake.wait(300)
             elif self.status.online is False:
@@ -179,6 +217,33 @@ class SyncWorker:
             else:
                 self._wake.wait(self._seconds_to_next_due())
             self._wake.clear()
+
+    def heartbeat(self) -> bool:
+        """Tell central how this kiosk is doing (queue, disk, version); True if it heard."""
+        import shutil
+
+        import kiosk
+
+        counts = self.outbox.counts()
+        oldest = self.outbox.oldest_unsent()
+        age = None
+        if oldest:
+            from datetime import datetime, timezone
+
+            age = max(0.0, (datetime.now(timezone.utc) - datetime.fromisoformat(oldest)).total_seconds())
+        beat = Heartbeat(queue_depth=counts["ready"] + counts["sending"], oldest_unsent_seconds=age,
+                         app_version=kiosk.__version__,
+                         disk_free_mb=shutil.disk_usage(self.outbox.attachments_dir).free // 2**20)
+        try:
+            self.client.heartbeat(beat)
+        except SyncError:
+            return False
+        self._last_heartbeat = time.monotonic()
+        return True
+
+    def _maybe_heartbeat(self) -> None:
+        if self.status.online and time.monotonic() - self._last_heartbeat >= self.heartbeat_seconds:
+            self.heartbeat()
 
     def _wait_for_network(self) -> None:
         while not self._stop.is_set() and not self._wake.is_set():

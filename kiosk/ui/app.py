@@ -35,6 +35,7 @@ from kiosk.core.status import device_status
 from kiosk.ui import screens
 from kiosk.ui.i18n import tr
 from kiosk.ui.keynav import KeyboardNavigation
+from kiosk.ui.syncing import KioskSync
 from kiosk.ui.theme import theme
 from kiosk.ui.widgets import ConfirmDialog, IdleWarning, KioskButton, KioskTextInput
 
@@ -79,6 +80,7 @@ class KioskApp(App):
         self.settings = DeviceSettings(device_config, self.data_dir / "settings.json")
         self.session = Session(self.data_dir)
         self.session.sweep()
+        self.sync = KioskSync(self.data_dir, self._on_sync_change)
         self.idle = IdleMonitor(device_config.idle.timeout_seconds, device_config.idle.warning_seconds)
         self.pin_gate = PinGate(
             device_config.staff.pin_hash,
@@ -267,7 +269,19 @@ class KioskApp(App):
 
     def _update_status_line(self) -> None:
         # Babel (CLDR) writes the day and month in the resident's language.
-        self.status_line = format_datetime(datetime.now(), "EEEE d MMMM, HH:mm", locale=tr.lang)
+        when = format_datetime(datetime.now(), "EEEE d MMMM, HH:mm", locale=tr.lang)
+        self.status_line = f"{when}  ·  {self.sync.short_status()}"
+
+    def _on_sync_change(self) -> None:
+        self._update_status_line()
+        if self.root is not None and self.sm.current == "staff_panel":
+            self.sm.current_screen.refresh()
+
+    def on_start(self):
+        self.sync.start()
+
+    def on_stop(self):
+        self.sync.stop()
 
     def _tick(self, _dt) -> None:
         self._update_status_line()
@@ -403,11 +417,12 @@ class KioskApp(App):
             (tr._("Device"), cfg.site.device_name),
             (tr._("App version"), s.app_version),
             (tr._("Information pages"), tr._("version {version}").format(version=self.content.version)),
-            (tr._("Central service"), cfg.central.url),
+            (tr._("Central service"), self.sync.identity.central_url if self.sync.identity else cfg.central.url),
             (tr._("Free disk space"), tr._("{mb} MB").format(mb=s.disk_free_mb)),
             (tr._("Memory in use"), tr._("{mb} MB").format(mb=s.memory_mb)),
             (tr._("Running for"), tr.n_("{n} minute", "{n} minutes", s.uptime_minutes).format(n=s.uptime_minutes)),
         ]
+        lines += self.sync.panel_lines()
         if cfg.uses_demo_pin:
             lines.append((tr._("Warning"), tr._("this device still uses the demo PIN")))
         return lines

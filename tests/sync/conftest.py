@@ -43,6 +43,10 @@ class Central:
                 time.sleep(0.05)
         raise RuntimeError("central did not start")
 
+    def start_on_same_port(self) -> "Central":
+        """Start again after a crash, on the same port and data (kiosks keep their URL)."""
+        return self.start()
+
     def stop(self) -> None:
         if self.proc is not None:
             self.proc.terminate()

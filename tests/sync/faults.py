@@ -28,6 +28,7 @@ class FaultyProxy:
         self.upstream = upstream
         self.script: list[str] = []
         self.seen: list[str] = []
+        self.requests: list[tuple[str, str]] = []
         self.stall_seconds = stall_seconds
         self.retry_after = retry_after
         proxy = self
@@ -41,6 +42,7 @@ class FaultyProxy:
             def _forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                headers["X-Forwarded-Host"] = self.headers.get("Host", "")  # upload URLs point back here
                 return requests.request(self.command, proxy.upstream + self.path, data=body, headers=headers,
                                         timeout=30)
 
@@ -62,10 +64,12 @@ class FaultyProxy:
             def _handle(self):
                 fault = proxy.script.pop(0) if proxy.script else "pass"
                 proxy.seen.append(fault)
+                proxy.requests.append((self.command, self.path))
                 if fault == "pass":
                     answer = self._forward()
-                    self._reply(answer.status_code, answer.content, answer.headers.get("Content-Type", ""),
-                                {k: v for k, v in answer.headers.items() if k.lower() == "retry-after"})
+                    passed = {k: v for k, v in answer.headers.items() if k.lower() in (
+                        "retry-after", "location", "upload-offset", "upload-length", "tus-resumable")}
+                    self._reply(answer.status_code, answer.content, answer.headers.get("Content-Type", ""), passed)
                 elif fault == "reset":
                     self._reset()
                 elif fault == "lost":
@@ -87,7 +91,7 @@ class FaultyProxy:
                 else:
                     raise ValueError(fault)
 
-            do_GET = do_POST = do_PUT = _handle
+            do_GET = do_POST = do_PUT = do_PATCH = do_HEAD = do_DELETE = _handle
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

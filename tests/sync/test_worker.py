@@ -178,3 +178,67 @@ def test_not_enrolled_is_explained(tmp_path):
     result = subprocess.run([sys.executable, "-m", "sync", "status", "--data", str(tmp_path)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "not enrolled" in result.stderr
+
+
+def test_heartbeat_reaches_central(central, setup):
+    identity, outbox = setup
+    queue(outbox, 2)
+    worker = worker_via(central.url, identity, outbox)
+    assert worker.heartbeat()
+    import sqlite3
+
+    row = sqlite3.connect(central.data / "central.db").execute(
+        "SELECT queue_depth, app_version, disk_free_mb FROM devices WHERE id = ?", [identity.device_id]).fetchone()
+    assert row[0] == 2 and row[1] and row[2] > 0
+
+
+def central_file(central, record_id, name):
+    return central.data / "files" / record_id / name
+
+
+def test_attachments_upload_and_complete_the_record(central, setup):
+    identity, outbox = setup
+    photo = bytes(range(256)) * 8192  # 2 MiB
+    record_id = outbox.enqueue("report", {"what": "fly tipping"}, attachments={"photo.jpg": photo})
+    sealed = outbox.attachment_path(record_id, "photo.jpg").read_bytes()
+    result = worker_via(central.url, identity, outbox).drain_once()
+    assert result.sent == 1 and outbox.counts()["acked"] == 1
+    assert central_file(central, record_id, "photo.jpg").read_bytes() == sealed
+    assert not (outbox.attachments_dir / record_id).exists()  # gone from the kiosk once delivered
+    from central.keys import load_or_create
+
+    assert load_or_create(central.data).open(sealed) == photo  # and central can open it
+
+
+def test_an_upload_cut_half_way_resumes_from_where_it_stopped(central, setup):
+    identity, outbox = setup
+    record_id = outbox.enqueue("report", {"what": "pothole"}, attachments={"photo.jpg": b"p" * (1536 * 1024)})
+    with FaultyProxy(central.url) as proxy:
+        worker = worker_via(proxy.url, identity, outbox)
+        worker.uploader.chunk_size = 512 * 1024
+        # submit, create, first chunk, then the connection drops on the second chunk
+        proxy.script = ["pass", "pass", "pass", "reset"]
+        first = worker.drain_once()
+        assert first.sent == 0 and outbox.counts()["ready"] == 1
+        outbox.wake()
+        second = worker.drain_once()
+    assert second.sent == 1
+    patches = [r for r in proxy.requests if r[0] == "PATCH"]
+    heads = [r for r in proxy.requests if r[0] == "HEAD"]
+    size = outbox.db.execute("SELECT json_extract(attachments, '$[0].size') FROM outbox WHERE id = ?",
+                             [record_id]).fetchone()[0]
+    chunks = -(-size // (512 * 1024))
+    # Resumed, not restarted: the chunks once each, plus the one the cut connection lost.
+    assert len(heads) == 1 and len(patches) == chunks + 1
+    assert len({path for _method, path in patches}) == 1  # one upload, never created twice
+    assert central_file(central, record_id, "photo.jpg").stat().st_size == size
+
+
+def test_an_upload_that_does_not_match_is_refused(central, setup):
+    identity, outbox = setup
+    record_id = outbox.enqueue("report", {"what": "graffiti"}, attachments={"photo.jpg": b"q" * 1000})
+    outbox.attachment_path(record_id, "photo.jpg").write_bytes(b"tampered" * 100)
+    worker = worker_via(central.url, identity, outbox)
+    result = worker.drain_once()
+    assert result.sent == 0 and outbox.counts()["acked"] == 0
+    assert not central_file(central, record_id, "photo.jpg").exists()

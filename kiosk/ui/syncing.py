@@ -1,0 +1,97 @@
+"""The kiosk's link to central: starts the sync worker and words its status for people."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from babel.dates import format_time
+from kivy.clock import Clock
+
+from kiosk.ui.i18n import tr
+from sync.client import CentralClient
+from sync.device import DeviceIdentity, NotEnrolled, open_outbox
+from sync.worker import SyncStatus, SyncWorker
+
+
+class KioskSync:
+    """Owns the sync worker of an enrolled kiosk; `None`-safe for one that is not enrolled."""
+
+    def __init__(self, data_dir: Path, on_change) -> None:
+        self.identity: DeviceIdentity | None = None
+        self.worker: SyncWorker | None = None
+        self.status = SyncStatus()
+        self._on_change = on_change
+        try:
+            self.identity, outbox = open_outbox(data_dir)
+        except NotEnrolled:
+            return
+        outbox.sweep_orphans()
+        client = CentralClient(self.identity.central_url, self.identity.device_token)
+        self.worker = SyncWorker(outbox, client, self.identity.signing_key)
+        self.worker.add_listener(self._from_worker)
+        counts = outbox.counts()
+        self.status = SyncStatus(waiting=counts["ready"] + counts["sending"])
+
+    @property
+    def enrolled(self) -> bool:
+        return self.worker is not None
+
+    @property
+    def outbox(self):
+        return self.worker.outbox if self.worker else None
+
+    def start(self) -> None:
+        if self.worker:
+            self.worker.start()
+
+    def stop(self) -> None:
+        if self.worker:
+            self.worker.stop()
+
+    def _from_worker(self, status: SyncStatus) -> None:
+        # Called on the worker's thread: hand over to Kivy's.
+        Clock.schedule_once(lambda _dt: self._apply(status), 0)
+
+    def _apply(self, status: SyncStatus) -> None:
+        self.status = status
+        self._on_change()
+
+    def short_status(self) -> str:
+        """For the status line: 'Online', 'Offline, 3 waiting to send', ..."""
+        s = self.status
+        if not self.enrolled:
+            return tr._("Not connected to central yet")
+        if s.paused:
+            return tr._("Sending paused: please tell a member of staff")
+        waiting = tr.n_("{n} waiting to send", "{n} waiting to send", s.waiting).format(n=s.waiting)
+        if s.online is False:
+            return tr._("Offline") + (f", {waiting}" if s.waiting else "")
+        if s.online is None:
+            return tr._("Connecting") + (f", {waiting}" if s.waiting else "")
+        return tr._("Online") + (f", {waiting}" if s.waiting else "")
+
+    def panel_lines(self) -> list[tuple[str, str]]:
+        """For the staff panel."""
+        s = self.status
+        if not self.enrolled:
+            return [(tr._("Connection"), tr._("Not connected to central yet"))]
+        last = (format_time(datetime.fromtimestamp(s.last_success), "HH:mm", locale=tr.lang)
+                if s.last_success else tr._("not yet"))
+        return [
+            (tr._("Connection"), self.short_status()),
+            (tr._("Waiting to send"), str(s.waiting)),
+            (tr._("Last successful sync"), last),
+            (tr._("Last problem"), self.problem_text(s.problem)),
+        ]
+
+    @staticmethod
+    def problem_text(problem: str | None) -> str:
+        return {
+            None: tr._("none"),
+            "offline": tr._("no connection to central"),
+            "busy": tr._("central was busy; trying again"),
+            "portal": tr._("the network showed a Wi-Fi sign-in page"),
+            "token": tr._("central refused this kiosk: enrol it again"),
+            "rejected": tr._("central refused a record (see python -m sync status)"),
+        }.get(problem, problem)
