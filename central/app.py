@@ -39,6 +39,7 @@ from sync.protocol import (
     SubmissionBatch,
     SubmissionResponse,
     receipt_message,
+    signed_body,
 )
 
 ENROL_CODE_HOURS = 24
@@ -191,6 +192,12 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
                 oldest_unsent_seconds=body.oldest_unsent_seconds, disk_free_mb=body.disk_free_mb))
         return {"ok": True, "server_time": _now().isoformat()}
 
+    @app.put(f"{API}/diagnostics/sink", status_code=204)
+    async def sink(request: Request, _dev: dict = Depends(device)) -> None:
+        """Read and discard the body: installers measure a kiosk's raw upload speed with it."""
+        async for _chunk in request.stream():
+            pass
+
     @app.get(f"{API}/reference/{{name}}", response_model=SignedDocument)
     def reference(name: str, _dev: dict = Depends(device)) -> SignedDocument:
         with engine.connect() as conn:
@@ -205,7 +212,7 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
             current = conn.execute(select(func.max(tables.reference.c.version)).where(
                 tables.reference.c.name == name)).scalar() or 0
             issued = _now()
-            body = {"name": name, "version": current + 1, "issued_at": issued.isoformat(), "data": data}
+            body = signed_body(name, current + 1, issued, data)
             doc = SignedDocument(name=name, version=current + 1, issued_at=issued, data=data,
                                  signature=keys.sign(canonical_json(body)))
             conn.execute(tables.reference.delete().where(tables.reference.c.name == name))

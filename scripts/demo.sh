@@ -1,13 +1,38 @@
 #!/usr/bin/env bash
-# Set up everything, then open the kiosk with the demo configuration and content.
+# Set up everything, start a local central service with demo data, enrol the demo kiosk
+# with it (first time only), then open the kiosk. Closing the kiosk stops central too.
 # Staff PIN for the demo: 1357.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-mkdir -p var/demo
-args=(-m kiosk --config assets/demo/kiosk.toml --data var/demo "$@")
-if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
-    exec .venv/bin/python "${args[@]}"
+PY=.venv/bin/python
+PORT="${HUBKIOSK_DEMO_PORT:-8765}"
+mkdir -p var/demo/central var/demo/kiosk
+
+"$PY" -m central serve --host 127.0.0.1 --port "$PORT" --data var/demo/central > var/demo/central.log 2>&1 &
+central_pid=$!
+trap 'kill "$central_pid" 2>/dev/null || true' EXIT
+"$PY" - "$PORT" <<'PYEOF'
+import sys, time, urllib.request
+url = f"http://127.0.0.1:{sys.argv[1]}/healthz"
+for _ in range(200):
+    try:
+        urllib.request.urlopen(url, timeout=1)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit("The local central service did not start: see var/demo/central.log")
+PYEOF
+
+if [ ! -f var/demo/kiosk/device.json ]; then
+    code=$("$PY" -m central enrol-code --site "Riverside Central Library" --data var/demo/central | awk '{print $NF}')
+    "$PY" -m provisioning enrol --server "http://127.0.0.1:$PORT" --code "$code" --data var/demo/kiosk --name demo-kiosk
 fi
-echo "No screen found: running on a virtual screen (Xvfb). Use a desktop session to see the kiosk."
-exec xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python "${args[@]}"
+
+args=(-m kiosk --config assets/demo/kiosk.toml --data var/demo/kiosk "$@")
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+    "$PY" "${args[@]}"
+else
+    echo "No screen found: running on a virtual screen (Xvfb). Use a desktop session to see the kiosk."
+    xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" "$PY" "${args[@]}"
+fi

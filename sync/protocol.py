@@ -11,7 +11,7 @@ captive Wi-Fi portal's "200 OK" page is never mistaken for an acknowledgement.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -104,8 +104,14 @@ class HeartbeatAck(_Model):
     server_time: datetime
 
 
+def signed_body(name: str, version: int, issued_at: datetime, data: dict) -> dict:
+    """What central signs for a reference document (as canonical JSON)."""
+    return {"name": name, "version": version, "issued_at": issued_at.astimezone(timezone.utc).isoformat(),
+            "data": data}
+
+
 class SignedDocument(_Model):
-    """Reference data central publishes: versioned, signed over `canonical_json(data)`."""
+    """Reference data central publishes: versioned, signed over `signed_body(...)`."""
 
     name: str
     version: int = Field(ge=1)

@@ -51,6 +51,11 @@ def m001_outbox(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
+@migrations()
+def m002_reference(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE TABLE reference (name TEXT PRIMARY KEY, version INTEGER NOT NULL, document TEXT NOT NULL)")
+
+
 class StoreError(SyncError):
     """The database could not be opened with the settings it must have."""
 

@@ -1,0 +1,97 @@
+"""Sync benchmarks against a real central service on loopback.
+
+    .venv/bin/python bench/sync_bench.py [--records 10000] [--attachments 100]
+
+1. Durable enqueue: latency of each `Outbox.enqueue` (synchronous=FULL). Target p99 <= 25 ms.
+2. Drain the queued records to central. Target >= 1,000 records/s.
+3. Kiosk memory (RSS) before and after the drain. Target growth <= 5 %.
+4. Upload N attachments of 2 MB through the outbox (tus, resumable) versus plain HTTP PUTs
+   of the same bytes to the same server. Target >= 50 % of the plain PUT throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+
+from sync.client import CentralClient  # noqa: E402
+from sync.device import open_outbox  # noqa: E402
+from sync.protocol import API  # noqa: E402
+from sync.worker import SyncWorker  # noqa: E402
+from tests.sync.conftest import Central, enrol  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--attachments", type=int, default=100)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="hubkiosk-syncbench-"))
+    central = Central(tmp / "central").start()
+    try:
+        assert enrol(central, tmp / "kiosk").returncode == 0
+        identity, outbox = open_outbox(tmp / "kiosk")
+        client = CentralClient(central.url, identity.device_token, timeout=60)
+        worker = SyncWorker(outbox, client, identity.signing_key)
+
+        latencies = []
+        for n in range(args.records):
+            started = time.perf_counter()
+            outbox.enqueue("feedback", {"journey": "information", "stars": n % 5 + 1,
+                                        "comment": "Found what I needed, thank you." * (n % 3)})
+            latencies.append(time.perf_counter() - started)
+        latencies.sort()
+        print(f"enqueue: {args.records} records, median {1000 * statistics.median(latencies):.2f} ms, "
+              f"p99 {1000 * latencies[int(len(latencies) * 0.99)]:.2f} ms (target p99 <= 25 ms)")
+
+        process = psutil.Process()
+        gc.collect()
+        rss_before = process.memory_info().rss
+        started = time.perf_counter()
+        sent = 0
+        while True:
+            result = worker.drain_once()
+            sent += result.sent
+            if not result.sent:
+                break
+        elapsed = time.perf_counter() - started
+        gc.collect()
+        rss_after = process.memory_info().rss
+        print(f"drain: {sent} records in {elapsed:.2f} s = {sent / elapsed:.0f} records/s (target >= 1,000)")
+        print(f"kiosk RSS: {rss_before / 2**20:.1f} MiB before, {rss_after / 2**20:.1f} MiB after, "
+              f"growth {100 * (rss_after - rss_before) / rss_before:+.1f} % (target <= 5 %)")
+
+        blob = bytes(range(256)) * (2 * 2**20 // 256)
+        for _ in range(args.attachments):
+            outbox.enqueue("report", {"what": "bench"}, attachments={"photo.jpg": blob})
+        size = sum(p.stat().st_size for p in outbox.attachments_dir.rglob("*") if p.is_file())
+        started = time.perf_counter()
+        while worker.drain_once().sent:
+            pass
+        tus_seconds = time.perf_counter() - started
+        headers = {"Authorization": f"Bearer {identity.device_token}"}
+        started = time.perf_counter()
+        for _ in range(args.attachments):
+            client.put(f"{central.url}{API}/diagnostics/sink", data=blob + b"x" * 48, headers=headers,
+                       timeout=60).raise_for_status()
+        put_seconds = time.perf_counter() - started
+        tus_rate, put_rate = size / tus_seconds, size / put_seconds
+        print(f"uploads: {args.attachments} x 2 MB through the outbox {tus_rate / 2**20:.1f} MiB/s, plain PUT "
+              f"{put_rate / 2**20:.1f} MiB/s = {100 * tus_rate / put_rate:.0f} % (target >= 50 %)")
+        assert outbox.counts()["ready"] == 0
+    finally:
+        central.stop()
+
+
+if __name__ == "__main__":
+    main()
