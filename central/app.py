@@ -134,10 +134,16 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
 
     @app.post(f"{API}/submissions", response_model=SubmissionResponse)
     def submissions(batch: SubmissionBatch, dev: dict = Depends(device)) -> SubmissionResponse:
-        results = [_accept(record, dev["id"]) for record in batch.records]
+        # Check every record first (no database), then store the whole batch in one
+        # transaction: one commit to disk per batch, not per record.
+        checked = [_check(record) for record in batch.records]
+        with engine.begin() as conn:
+            results = [answer if answer is not None else _store(conn, record, dev["id"])
+                       for record, answer in zip(batch.records, checked)]
         return SubmissionResponse(results=results)
 
-    def _accept(record, device_id: str) -> RecordResult:
+    def _check(record) -> RecordResult | None:
+        """A rejection for a record that can never be accepted, else None."""
         try:
             sealed = unb64(record.payload)
         except CryptoFailure:
@@ -148,26 +154,29 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
             keys.open(sealed)
         except CryptoFailure:
             return RecordResult(id=record.id, status="rejected", error="payload is not sealed to this council")
+        return None
+
+    def _store(conn, record, device_id: str) -> RecordResult:
         receipt = keys.sign(receipt_message(record.id, record.payload_sha256))
         attachments = [a.model_dump() for a in record.attachments]
-        missing = [a["name"] for a in attachments]  # attachment upload arrives with tus
         values = dict(id=record.id, device_id=device_id, kind=record.kind,
                       schema_version=record.schema_version, created_at=record.created_at,
-                      received_at=_now(), payload=sealed, payload_sha256=record.payload_sha256,
-                      attachments=json.dumps(attachments), complete=not missing, receipt=receipt)
+                      received_at=_now(), payload=unb64(record.payload), payload_sha256=record.payload_sha256,
+                      attachments=json.dumps(attachments), complete=not attachments, receipt=receipt)
         try:
-            with engine.begin() as conn:
+            with conn.begin_nested():  # a savepoint: a repeat rolls back only itself
                 conn.execute(tables.records.insert().values(**values))
                 for ref in attachments:
                     conn.execute(tables.attachments.insert().values(record_id=record.id, received=False, **ref))
-            status = "accepted" if not missing else "incomplete"
-            return RecordResult(id=record.id, status=status, receipt=receipt if not missing else None,
-                                missing_attachments=missing)
         except IntegrityError:
-            pass
-        with engine.connect() as conn:
-            existing = conn.execute(select(tables.records).where(
-                tables.records.c.id == record.id)).mappings().first()
+            return _repeat(conn, record, device_id)
+        if attachments:
+            return RecordResult(id=record.id, status="incomplete", missing_attachments=[a["name"] for a in attachments])
+        return RecordResult(id=record.id, status="accepted", receipt=receipt)
+
+    def _repeat(conn, record, device_id: str) -> RecordResult:
+        """A record id central has seen before: the original receipt, or why not."""
+        existing = conn.execute(select(tables.records).where(tables.records.c.id == record.id)).mappings().first()
         if existing is None or existing["device_id"] != device_id:
             return RecordResult(id=record.id, status="rejected", error="this record id belongs to another device")
         if existing["payload_sha256"] != record.payload_sha256:
@@ -175,13 +184,11 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
                                 error="a different record was already received with this id")
         if not existing["complete"]:
             # Never a receipt before every attachment is here: the kiosk would delete its copy.
-            with engine.connect() as conn:
-                names = [r.name for r in conn.execute(select(tables.attachments.c.name).where(
-                    tables.attachments.c.record_id == record.id, tables.attachments.c.received.is_(False)))]
+            names = [r.name for r in conn.execute(select(tables.attachments.c.name).where(
+                tables.attachments.c.record_id == record.id, tables.attachments.c.received.is_(False)))]
             if names:
                 return RecordResult(id=record.id, status="incomplete", missing_attachments=names)
-            with engine.begin() as conn:
-                conn.execute(update(tables.records).where(tables.records.c.id == record.id).values(complete=True))
+            conn.execute(update(tables.records).where(tables.records.c.id == record.id).values(complete=True))
         return RecordResult(id=record.id, status="duplicate", receipt=existing["receipt"])
 
     @app.post(f"{API}/heartbeat", response_model=HeartbeatAck)

@@ -155,13 +155,23 @@ class Outbox:
 
     def ack(self, record_id: str, receipt: str) -> None:
         """Central has it: drop the payload and files, keep a receipt."""
+        self.ack_many([(record_id, receipt)])
+
+    def ack_many(self, receipts: list[tuple[str, str]]) -> None:
+        """`ack` for a whole batch in one transaction (one write to disk, not one per record)."""
+        if not receipts:
+            return
+        now = self.clock()
         with transaction(self.db):
-            self.db.execute(
+            self.db.conn.executemany(
                 "UPDATE outbox SET state = 'acked', payload = NULL, receipt = ?, acked_at = ?, lease_until = NULL,"
                 " last_error = NULL WHERE id = ?",
-                [receipt, self.clock(), record_id],
+                [(receipt, now, record_id) for record_id, receipt in receipts],
             )
-        shutil.rmtree(self.attachments_dir / record_id, ignore_errors=True)
+        for record_id, _receipt in receipts:
+            folder = self.attachments_dir / record_id
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
 
     def retry(self, record_id: str, error: str, delay: float | None = None) -> None:
         """Not delivered this time: back to ready after a full-jitter backoff (or `delay`)."""

@@ -2,8 +2,10 @@
 
 Written on the kiosk's own `requests` session rather than with tuspy, because tuspy sends
 its requests with no timeout: one stalled connection would hang the sync worker for good.
-The upload URL is kept in the device database, so an upload cut half way (or a kiosk
-restarted) goes on from the offset central reports instead of starting again.
+The upload URL of a file sent in several chunks is kept in the device database, so an
+upload cut half way (or a kiosk restarted) goes on from the offset central reports instead
+of starting again. A file that fits in one chunk keeps its URL in memory only: sparing a
+disk write per file, at the cost of resending one chunk after a restart.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ def _metadata(values: dict[str, str]) -> str:
 class AttachmentUploader:
     """Uploads one outbox record's sealed attachment files to central."""
 
-    def __init__(self, client: CentralClient, outbox: Outbox, chunk_size: int = 2 * 2**20) -> None:
+    def __init__(self, client: CentralClient, outbox: Outbox, chunk_size: int = 4 * 2**20) -> None:
         self.client = client
         self.outbox = outbox
         self.chunk_size = chunk_size
+        self._urls: dict[str, str] = {}
 
     @property
     def endpoint(self) -> str:
@@ -53,16 +56,21 @@ class AttachmentUploader:
         return f"upload:{record_id}/{name}"
 
     def _saved_url(self, record_id: str, name: str) -> str | None:
-        row = self.outbox.db.execute("SELECT value FROM sync_state WHERE key = ?",
-                                     [self._state_key(record_id, name)]).fetchone()
+        key = self._state_key(record_id, name)
+        if key in self._urls:
+            return self._urls[key]
+        row = self.outbox.db.execute("SELECT value FROM sync_state WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
-    def _save_url(self, record_id: str, name: str, url: str | None) -> None:
+    def _save_url(self, record_id: str, name: str, url: str | None, durable: bool = True) -> None:
         key = self._state_key(record_id, name)
         if url is None:
-            self.outbox.db.execute("DELETE FROM sync_state WHERE key = ?", [key])
-        else:
+            if self._urls.pop(key, None) is None or durable:
+                self.outbox.db.execute("DELETE FROM sync_state WHERE key = ?", [key])
+        elif durable:
             self.outbox.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", [key, url])
+        else:
+            self._urls[key] = url
 
     def upload(self, record_id: str, name: str) -> None:
         """Send one attachment, resuming a previous attempt when central still has it."""
@@ -85,7 +93,8 @@ class AttachmentUploader:
                     raise Refused(f"{created.status_code}: upload refused")
                 raise NotCentral(f"upload not created ({created.status_code})")
             url = urljoin(self.endpoint, created.headers["Location"])
-            self._save_url(record_id, name, url)
+            multi_chunk = len(data) > self.chunk_size
+            self._save_url(record_id, name, url, durable=multi_chunk)
             offset = 0
         while offset < len(data):
             chunk = data[offset: offset + self.chunk_size]
@@ -100,4 +109,4 @@ class AttachmentUploader:
             if sent.status_code != 204 or not sent.headers.get("Upload-Offset", "").isdigit():
                 raise NotCentral(f"unexpected upload answer ({sent.status_code})")
             offset = int(sent.headers["Upload-Offset"])
-        self._save_url(record_id, name, None)
+        self._save_url(record_id, name, None, durable=len(data) > self.chunk_size)

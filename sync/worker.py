@@ -125,6 +125,7 @@ class SyncWorker:
                 self._send(half, result)
             return
         by_id = {r.id: r for r in response.results}
+        delivered: list[tuple[str, str]] = []
         for item in batch:
             answer = by_id.get(item.id)
             if answer is None:
@@ -132,8 +133,7 @@ class SyncWorker:
                 result.retried += 1
             elif answer.status in ("accepted", "duplicate") and answer.receipt and verify(
                     receipt_message(item.id, item.payload_sha256), answer.receipt, self.verify_key_b64):
-                self.outbox.ack(item.id, answer.receipt)
-                result.sent += 1
+                delivered.append((item.id, answer.receipt))
             elif answer.status == "rejected":
                 self.outbox.dead(item.id, answer.error or "rejected by central")
                 result.dead += 1
@@ -143,6 +143,8 @@ class SyncWorker:
             else:
                 self.outbox.retry(item.id, "receipt did not verify")
                 result.retried += 1
+        self.outbox.ack_many(delivered)
+        result.sent += len(delivered)
 
     def _upload(self, item: Outgoing, names: list[str], result: PassResult) -> None:
         """Send the attachments central is missing, then resubmit the record at once."""

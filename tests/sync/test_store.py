@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from sync.store import PRAGMAS, open_db
+from sync.store import PRAGMAS, migrations, open_db
 
 
 def test_pragmas_are_set_and_checked(tmp_path):
@@ -19,4 +19,5 @@ def test_reopening_keeps_data_and_applies_no_migration_twice(tmp_path):
     assert again.execute("SELECT value FROM sync_state").fetchone() == ("v",)
     applied = sqlite3.connect(tmp_path / "kiosk.db").execute(
         "SELECT COUNT(*) FROM _sqlite_migrations").fetchone()[0]
-    assert applied == 1
+    assert applied == len(migrations.applied(again)) == 2  # each migration once
+    assert migrations.pending(again) == []
