@@ -31,6 +31,17 @@ from sync.worker import SyncWorker  # noqa: E402
 from tests.sync.conftest import Central, enrol  # noqa: E402
 
 
+def _first_batch(worker):
+    """Send one batch only, so memory can be read once the buffers exist."""
+    limit = worker.batch_size
+    batch = worker.outbox.claim(limit, worker.lease_seconds)
+    from sync.worker import PassResult
+
+    result = PassResult()
+    worker._send(batch, result)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10_000)
@@ -57,19 +68,26 @@ def main() -> None:
         process = psutil.Process()
         gc.collect()
         rss_before = process.memory_info().rss
+        rss_warm = None
         started = time.perf_counter()
         sent = 0
+        worker.batch_size = 500
         while True:
-            result = worker.drain_once()
+            result = worker.drain_once() if sent else _first_batch(worker)
             sent += result.sent
+            if rss_warm is None:
+                gc.collect()
+                rss_warm = process.memory_info().rss  # after the first batch: buffers allocated
             if not result.sent:
                 break
         elapsed = time.perf_counter() - started
         gc.collect()
         rss_after = process.memory_info().rss
         print(f"drain: {sent} records in {elapsed:.2f} s = {sent / elapsed:.0f} records/s (target >= 1,000)")
-        print(f"kiosk RSS: {rss_before / 2**20:.1f} MiB before, {rss_after / 2**20:.1f} MiB after, "
-              f"growth {100 * (rss_after - rss_before) / rss_before:+.1f} % (target <= 5 %)")
+        print(f"kiosk RSS: {rss_before / 2**20:.1f} MiB before, {rss_warm / 2**20:.1f} MiB after the first "
+              f"batch, {rss_after / 2**20:.1f} MiB after all; growth over the drain after the first batch "
+              f"{100 * (rss_after - rss_warm) / rss_warm:+.1f} %, from before it "
+              f"{100 * (rss_after - rss_before) / rss_before:+.1f} % (target <= 5 %)")
 
         blob = bytes(range(256)) * (2 * 2**20 // 256)
         for _ in range(args.attachments):

@@ -43,3 +43,6 @@ def prepare_kivy(data_dir: Path, width: int = 1280, height: int = 800, fullscree
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "1")
+    # No multisampling: it doubles the fill work on software renderers (hub PCs without a
+    # GPU driver), and the flat shapes of the kiosk do not need it.
+    Config.set("graphics", "multisamples", "0")
