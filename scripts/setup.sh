@@ -14,6 +14,8 @@ extras=""
 
 # Kivy's window needs OpenGL (Mesa), Xvfb gives a virtual screen, libzbar0 reads barcodes.
 DEB_PACKAGES="python3-venv xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 libzbar0"
+# The tests also run central against a throwaway PostgreSQL server.
+[ -n "$extras" ] && DEB_PACKAGES="$DEB_PACKAGES postgresql"
 
 missing=()
 for pkg in $DEB_PACKAGES; do

@@ -5,6 +5,7 @@ Rules live in `kiosk.core`; this class wires touches to them and decides which s
 
 from __future__ import annotations
 
+import gc
 import io
 from datetime import datetime
 from pathlib import Path
@@ -155,6 +156,9 @@ class KioskApp(App):
             for label in widget.walk():
                 if isinstance(label, Label):
                     label.texture_update()
+        # What exists now lives as long as the app: keep it out of every later collection.
+        gc.collect()
+        gc.freeze()
 
     def _build_screens(self) -> None:
         for name, cls in SCREENS.items():
@@ -345,6 +349,9 @@ class KioskApp(App):
         theme.set_text_size(self.settings["text_size"])
         self.switch_language(self.settings["language"])
         self.wipes += 1
+        # Collect the old screens now, while the attract screen waits, rather than let the
+        # garbage pile up into a long collection during someone's next screen change.
+        Clock.schedule_once(lambda _dt: gc.collect(), 0.5)
 
     # ----- language and display -------------------------------------------------------
     def switch_language(self, lang: str) -> None:
