@@ -139,7 +139,7 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
         checked = [_check(record) for record in batch.records]
         with engine.begin() as conn:
             results = [answer if answer is not None else _store(conn, record, dev["id"])
-                       for record, answer in zip(batch.records, checked)]
+                       for record, answer in zip(batch.records, checked, strict=True)]
         return SubmissionResponse(results=results)
 
     def _check(record) -> RecordResult | None:
