@@ -5,6 +5,7 @@ import json
 import pytest
 
 from kiosk.core.pin import PinGate, hash_pin, is_pin_hash, verify_pin
+from tests.helpers import FakeClock
 
 
 def test_hash_and_verify():
@@ -27,17 +28,10 @@ def test_verify_rejects_garbage_hash():
     assert not verify_pin("1234", "scrypt$garbage")
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
 
 @pytest.fixture
 def gate(tmp_path):
-    clock = Clock()
+    clock = FakeClock()
     g = PinGate(hash_pin("2468", n=1024), tmp_path / "pin.json", max_attempts=5, lockout_seconds=300, clock=clock)
     g.test_clock = clock
     return g

@@ -7,14 +7,8 @@ import pytest
 from sync.crypto import CouncilKeys
 from sync.outbox import Outbox, OutboxError, backoff_seconds
 from sync.store import open_db
+from tests.helpers import FakeClock
 
-
-class Clock:
-    def __init__(self):
-        self.now = 1_000_000.0
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture
@@ -24,7 +18,7 @@ def council():
 
 @pytest.fixture
 def box(tmp_path, council):
-    clock = Clock()
+    clock = FakeClock()
     outbox = Outbox(open_db(tmp_path / "kiosk.db"), tmp_path / "attachments", council.public_b64, clock=clock)
     outbox.test_clock = clock
     return outbox
