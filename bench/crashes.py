@@ -47,7 +47,7 @@ def main() -> None:
         for _ in range(50):
             outbox.wake()
             worker.drain_once()
-            if outbox.counts()["ready"] + outbox.counts()["sending"] == 0:
+            if outbox.waiting() == 0:
                 break
         outcome = classify(data / "kiosk.db", central.data / "central.db", identity.device_id, committed)
         print(f"seed {args.seed}: {args.kills} kills in {time.perf_counter() - started:.0f} s; "

@@ -43,11 +43,11 @@ def push(args) -> int:
     _identity, outbox, worker = _worker(Path(args.data))
     outbox.wake()
     result = worker.drain_once()
-    counts = outbox.counts()
-    print(f"sent {result.sent}, dead-lettered {result.dead}, still waiting {counts['ready'] + counts['sending']}")
+    waiting = outbox.waiting()
+    print(f"sent {result.sent}, dead-lettered {result.dead}, still waiting {waiting}")
     for error in result.errors[-3:]:
         print(f"error: {error}", file=sys.stderr)
-    return 0 if counts["ready"] + counts["sending"] == 0 and not result.paused else 1
+    return 0 if waiting == 0 and not result.paused else 1
 
 
 def selftest(args) -> int:
@@ -68,10 +68,10 @@ def selftest(args) -> int:
         if not result.sent or result.paused:
             break
     elapsed = time.perf_counter() - started
-    counts = outbox.counts()
+    waiting = outbox.waiting()
     print(f"sent {sent} in {elapsed:.2f} s ({sent / max(elapsed, 1e-9):.0f} records/s); "
-          f"waiting {counts['ready'] + counts['sending']}, dead {counts['dead']}")
-    return 0 if counts["ready"] + counts["sending"] == 0 else 1
+          f"waiting {waiting}, dead {outbox.counts()['dead']}")
+    return 0 if waiting == 0 else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -175,16 +175,22 @@ class Outbox:
 
     def retry(self, record_id: str, error: str, delay: float | None = None) -> None:
         """Not delivered this time: back to ready after a full-jitter backoff (or `delay`)."""
+        self.retry_many([record_id], error, delay)
+
+    def retry_many(self, record_ids: list[str], error: str, delay: float | None = None) -> None:
+        """`retry` for a whole batch in one transaction; each record backs off on its own count."""
+        if not record_ids:
+            return
+        now = self.clock()
         with transaction(self.db):
-            row = self.db.execute("SELECT attempts FROM outbox WHERE id = ? AND state = 'sending'",
-                                  [record_id]).fetchone()
-            if row is None:
-                return
-            wait = backoff_seconds(row[0] + 1) if delay is None else delay
-            self.db.execute(
+            rows = self.db.execute(
+                f"SELECT id, attempts FROM outbox WHERE state = 'sending' AND id IN ({','.join('?' * len(record_ids))})",
+                record_ids).fetchall()
+            self.db.conn.executemany(
                 "UPDATE outbox SET state = 'ready', attempts = attempts + 1, next_attempt_at = ?,"
                 " lease_until = NULL, last_error = ? WHERE id = ?",
-                [self.clock() + wait, error[:500], record_id],
+                [(now + (backoff_seconds(attempts + 1) if delay is None else delay), error[:500], record_id)
+                 for record_id, attempts in rows],
             )
 
     def release(self, record_ids: list[str]) -> None:
@@ -232,6 +238,17 @@ class Outbox:
         for state, n in self.db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall():
             counts[state] = n
         return counts
+
+    def waiting(self) -> int:
+        """Records not yet delivered (ready or being sent)."""
+        return self.db.execute("SELECT COUNT(*) FROM outbox WHERE state IN ('ready', 'sending')").fetchone()[0]
+
+    def seconds_to_next_due(self, default: float = 60.0) -> float:
+        """How long until a waiting record is due (`default` when none is waiting)."""
+        row = self.db.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'ready'").fetchone()
+        if not row or row[0] is None:
+            return default
+        return max(0.0, row[0] - self.clock())
 
     def oldest_unsent(self) -> str | None:
         row = self.db.execute(

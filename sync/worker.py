@@ -16,16 +16,19 @@ seconds and, when it answers, makes every waiting record due at once.
 from __future__ import annotations
 
 import base64
+import shutil
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 
+import kiosk
 from sync import SyncError
 from sync.client import CentralClient, NotCentral, Offline, Refused, ServerBusy, TransportError, Unauthorised
 from sync.crypto import verify
 from sync.outbox import Outbox, Outgoing
-from sync.uploads import AttachmentUploader
 from sync.protocol import MAX_BATCH_RECORDS, Heartbeat, Record, SubmissionBatch, receipt_message
+from sync.uploads import AttachmentUploader
 
 
 @dataclass
@@ -169,16 +172,14 @@ class SyncWorker:
         self.outbox.retry(item.id, "attachments uploaded", delay=delay)
 
     def _retry_all(self, batch, error, delay, result: PassResult) -> None:
-        for item in batch:
-            self.outbox.retry(item.id, error, delay)
+        self.outbox.retry_many([item.id for item in batch], error, delay)
         result.retried += len(batch)
         result.errors.append(error)
 
     def _set_status(self, result: PassResult) -> None:
-        counts = self.outbox.counts()
         online = not result.offline if (result.sent or result.errors or result.paused) else self.status.online
         self.status = replace(
-            self.status, online=online, waiting=counts["ready"] + counts["sending"], paused=result.paused,
+            self.status, online=online, waiting=self.outbox.waiting(), paused=result.paused,
             last_error=result.errors[-1] if result.errors else self.status.last_error,
             problem=result.problem if (result.problem or result.sent) else self.status.problem,
             last_success=time.time() if result.sent else self.status.last_success)
@@ -217,23 +218,16 @@ class SyncWorker:
             elif self.status.online is False:
                 self._wait_for_network()
             else:
-                self._wake.wait(self._seconds_to_next_due())
+                self._wake.wait(min(60.0, max(0.05, self.outbox.seconds_to_next_due())))
             self._wake.clear()
 
     def heartbeat(self) -> bool:
         """Tell central how this kiosk is doing (queue, disk, version); True if it heard."""
-        import shutil
-
-        import kiosk
-
-        counts = self.outbox.counts()
         oldest = self.outbox.oldest_unsent()
         age = None
         if oldest:
-            from datetime import datetime, timezone
-
             age = max(0.0, (datetime.now(timezone.utc) - datetime.fromisoformat(oldest)).total_seconds())
-        beat = Heartbeat(queue_depth=counts["ready"] + counts["sending"], oldest_unsent_seconds=age,
+        beat = Heartbeat(queue_depth=self.outbox.waiting(), oldest_unsent_seconds=age,
                          app_version=kiosk.__version__,
                          disk_free_mb=shutil.disk_usage(self.outbox.attachments_dir).free // 2**20)
         try:
@@ -254,10 +248,3 @@ class SyncWorker:
                 self.outbox.wake()
                 return
             self._wake.wait(self.probe_seconds)
-
-    def _seconds_to_next_due(self) -> float:
-        row = self.outbox.db.execute(
-            "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'ready'").fetchone()
-        if not row or row[0] is None:
-            return 60.0
-        return max(0.05, min(60.0, row[0] - self.outbox.clock()))

@@ -113,25 +113,12 @@ class KioskApp(App):
         self._language_bar = root.ids.languages
         self._build_screens()
         self._build_language_bar()
-        self._warm_fonts()
         self.keynav = KeyboardNavigation()
         Window.bind(on_touch_down=self._on_touch, on_key_down=self._on_key_down)
         Clock.schedule_interval(self._tick, 0.5)
         self._tick(0)
         Clock.schedule_once(self._warm_up, 1.0)
         return root
-
-    @staticmethod
-    def _warm_fonts() -> None:
-        """Load the icon font and bold text once at start, not in the first screen change."""
-        from kivy.uix.label import Label
-
-        from kiosk.ui.theme import ICONS
-        from kiosk.ui.widgets import icon_markup
-
-        for bold in (False, True):
-            Label(text="".join(icon_markup(name) for name in ICONS) + " Aa", markup=True,
-                  bold=bold, font_size="54sp").texture_update()
 
     def _warm_up(self, _dt=None) -> None:
         """Build each kind of journey widget once while the attract screen waits.
@@ -143,8 +130,12 @@ class KioskApp(App):
 
         from kiosk.core.content import parse_body
         from kiosk.ui.screens import BodyBlock
-        from kiosk.ui.widgets import PageRow, Tile
+        from kiosk.ui.theme import ICONS
+        from kiosk.ui.widgets import PageRow, Tile, icon_markup
 
+        for bold in (False, True):  # the icon font and bold text
+            Label(text="".join(icon_markup(name) for name in ICONS) + " Aa", markup=True,
+                  bold=bold, font_size="54sp").texture_update()
         pack = self.content
         page = next(iter(pack.pages))
         text = pack.text(tr.lang, page)
@@ -300,10 +291,7 @@ class KioskApp(App):
 
     def _show_idle_warning(self, seconds_left: int) -> None:
         if self.idle_warning is None:
-            self.keyboard.close()
-            for widget in self.root.walk():
-                if isinstance(widget, KioskTextInput):
-                    widget.focus = False
+            self.keyboard.close()  # also ends typing in its field
             self.idle_warning = IdleWarning(
                 seconds_total=self.idle.warning,
                 more_time_action=self.more_time,
@@ -321,10 +309,8 @@ class KioskApp(App):
     def wipe(self) -> None:
         """End the session: rebuild every screen, clear all fields and scratch files."""
         self.idle.stop()
-        if self.idle_warning is not None:
-            self.idle_warning.dismiss(animation=False)
-            self.idle_warning = None
-        for widget in list(Window.children):
+        self.idle_warning = None
+        for widget in list(Window.children):  # the idle warning and any open question
             if isinstance(widget, (IdleWarning, ConfirmDialog)):
                 widget.dismiss(animation=False)
         for widget in self.root.walk():

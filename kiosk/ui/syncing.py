@@ -30,8 +30,7 @@ class KioskSync:
         client = CentralClient(self.identity.central_url, self.identity.device_token)
         self.worker = SyncWorker(outbox, client, self.identity.signing_key)
         self.worker.add_listener(self._from_worker)
-        counts = outbox.counts()
-        self.status = SyncStatus(waiting=counts["ready"] + counts["sending"])
+        self.status = SyncStatus(waiting=outbox.waiting())
 
     @property
     def enrolled(self) -> bool:

@@ -91,7 +91,7 @@ def test_sigkill_during_enqueue_and_send_loses_and_duplicates_nothing(own_centra
     outbox.wake()
     for _ in range(20):
         outbox.wake()
-        if worker.drain_once().all_sent and outbox.counts()["ready"] + outbox.counts()["sending"] == 0:
+        if worker.drain_once().all_sent and outbox.waiting() == 0:
             break
     outcome = classify(data / "kiosk.db", own_central.data / "central.db", identity.device_id, committed)
     assert outcome["committed"] > 200

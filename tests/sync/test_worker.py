@@ -47,6 +47,13 @@ def worker_via(url, identity, outbox, **kwargs):
                       identity.signing_key, **kwargs)
 
 
+def drain_through_fault(central, identity, outbox, fault, **proxy_options):
+    """One pass through a proxy that answers the first request with `fault`."""
+    with FaultyProxy(central.url, **proxy_options) as proxy:
+        proxy.script = [fault]
+        return worker_via(proxy.url, identity, outbox).drain_once()
+
+
 def queue(outbox, n, kind="feedback"):
     ids = [outbox.enqueue(kind, {"n": i, "comment": "Great help from the volunteer"}) for i in range(n)]
     return {row[0]: row[1] for row in outbox.db.execute(
@@ -87,9 +94,7 @@ def test_faults_delay_but_never_lose_or_duplicate(central, setup, faults):
 def test_captive_portal_is_not_an_ack(central, setup):
     identity, outbox = setup
     queue(outbox, 5)
-    with FaultyProxy(central.url) as proxy:
-        proxy.script = ["portal"]
-        result = worker_via(proxy.url, identity, outbox).drain_once()
+    result = drain_through_fault(central, identity, outbox, "portal")
     assert result.sent == 0 and outbox.counts()["acked"] == 0
     assert "sign-in page" in outbox.last_error()
 
@@ -97,9 +102,7 @@ def test_captive_portal_is_not_an_ack(central, setup):
 def test_retry_after_is_honoured(central, setup):
     identity, outbox = setup
     queue(outbox, 3)
-    with FaultyProxy(central.url, retry_after="120") as proxy:
-        proxy.script = ["503"]
-        worker_via(proxy.url, identity, outbox).drain_once()
+    drain_through_fault(central, identity, outbox, "503", retry_after="120")
     waits = [r[0] - outbox.clock() for r in outbox.db.execute("SELECT next_attempt_at FROM outbox").fetchall()]
     assert all(115 < w <= 120.5 for w in waits)
 
@@ -107,9 +110,7 @@ def test_retry_after_is_honoured(central, setup):
 def test_refused_token_pauses_the_queue(central, setup):
     identity, outbox = setup
     queue(outbox, 4)
-    with FaultyProxy(central.url) as proxy:
-        proxy.script = ["401"]
-        result = worker_via(proxy.url, identity, outbox).drain_once()
+    result = drain_through_fault(central, identity, outbox, "401")
     assert result.paused and outbox.counts()["ready"] == 4
     assert outbox.db.execute("SELECT MAX(attempts) FROM outbox").fetchone()[0] == 0
 
