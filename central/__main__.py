@@ -1,6 +1,7 @@
 """Central service command line.
 
     python -m central serve --host 127.0.0.1 --port 8765 --data DIR [--database-url URL]
+                            [--files s3://BUCKET/PREFIX] [--workers N]
     python -m central enrol-code --site NAME --data DIR     one-time code (last word printed)
     python -m central stats --data DIR                      records received by kind, as JSON
     python -m central revoke DEVICE_ID --data DIR           stop a lost or stolen kiosk
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -34,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         if name == "serve":
             p.add_argument("--host", default="127.0.0.1")
             p.add_argument("--port", type=int, default=8765)
+            p.add_argument("--workers", type=int, default=1,
+                           help="worker processes (one per CPU core suits a dedicated server)")
+            p.add_argument("--files", metavar="s3://BUCKET/PREFIX",
+                           help="keep attachment files in S3-compatible storage (boto3 settings from "
+                                "the environment) instead of DATA/files")
         if name == "enrol-code":
             p.add_argument("--site", required=True, help="the site the new kiosk belongs to")
         if name == "revoke":
@@ -47,8 +54,18 @@ def main(argv: list[str] | None = None) -> int:
         from central.app import create_app
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-        app = create_app(Path(args.data), args.database_url)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=True)
+        # Built once here even with several workers: keys and tables are created before
+        # any worker starts, so workers never race to create them.
+        app = create_app(Path(args.data), args.database_url, args.files)
+        if args.workers <= 1:
+            uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=True)
+            return 0
+        os.environ.update(HUBKIOSK_CENTRAL_DATA=str(Path(args.data).resolve()))
+        for name, value in (("DATABASE_URL", args.database_url), ("FILES", args.files)):
+            if value:
+                os.environ[f"HUBKIOSK_CENTRAL_{name}"] = value
+        uvicorn.run("central.app:app_from_environment", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_level="info", access_log=True)
         return 0
     engine = _engine(args)
     if args.command == "enrol-code":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
 import uuid
@@ -17,11 +18,12 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from starlette.middleware.base import BaseHTTPMiddleware
 
 from central import db as tables
+from central.files import fsync_dir, open_files
 from central.keys import load_or_create
 from sync.crypto import CryptoFailure, canonical_json, sha256_hex, unb64
 from sync.protocol import (
@@ -53,19 +55,39 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class BodyLimit(BaseHTTPMiddleware):
-    """Refuse bodies over the limit before reading them (413)."""
+class BodyLimit:
+    """Refuse bodies over the limit before reading them (413), and stop a body sent without
+    a length (chunked) once it passes the limit. Plain ASGI, so a large upload streams
+    through without the extra task and queue a `BaseHTTPMiddleware` puts on every request."""
 
-    async def dispatch(self, request: Request, call_next):
-        length = request.headers.get("content-length")
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
         if length is not None:
-            try:
-                too_big = int(length) > MAX_BODY_BYTES
-            except ValueError:
-                return JSONResponse({"detail": "Content-Length is not a number"}, status_code=400)
-            if too_big:
-                return JSONResponse({"detail": "the request is too large"}, status_code=413)
-        return await call_next(request)
+            if not length.isdigit():
+                await JSONResponse({"detail": "Content-Length is not a number"}, status_code=400)(scope, receive, send)
+                return
+            if int(length) > MAX_BODY_BYTES:
+                await JSONResponse({"detail": "the request is too large"}, status_code=413)(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY_BYTES:
+                raise HTTPException(413, "the request is too large")
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def create_code(engine, site: str, hours: int = ENROL_CODE_HOURS) -> str:
@@ -77,10 +99,17 @@ def create_code(engine, site: str, hours: int = ENROL_CODE_HOURS) -> str:
     return code
 
 
-def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
+def create_app(data_dir: Path, database_url: str | None = None, files_url: str | None = None,
+               files=None) -> FastAPI:
+    """Central's API over `data_dir` (keys; SQLite and files unless told otherwise).
+
+    `database_url`: an SQLAlchemy URL (PostgreSQL) instead of SQLite in `data_dir`.
+    `files_url`: `s3://bucket/prefix` to keep attachments in S3-compatible storage.
+    """
     data_dir = Path(data_dir)
     keys = load_or_create(data_dir)
     engine = tables.make_engine(database_url or tables.sqlite_url(data_dir))
+    files = files or open_files(data_dir, files_url)
     responses = {400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem},
                  413: {"model": Problem}, 422: {"model": Problem}}
 
@@ -88,6 +117,7 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.state.engine = engine
     app.state.keys = keys
+    app.state.files = files
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request, exc: RequestValidationError):
@@ -205,6 +235,27 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
         async for _chunk in request.stream():
             pass
 
+    @app.put(f"{API}/diagnostics/store", status_code=204)
+    async def store(request: Request, _dev: dict = Depends(device)) -> None:
+        """Store the body as a file the way any careful server does (written, flushed, renamed
+        into place), then delete it: a kiosk's upload speed including central's disk, the
+        yardstick for attachment uploads."""
+        folder = data_dir / "uploads" / ".diagnostics"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        name = uuid.uuid4().hex
+        scratch, final = folder / f"{name}.part", folder / name
+        try:
+            with open(scratch, "wb") as out:
+                async for chunk in request.stream():
+                    out.write(chunk)
+                out.flush()
+                await run_in_threadpool(os.fsync, out.fileno())
+            os.replace(scratch, final)
+            await run_in_threadpool(fsync_dir, folder)
+        finally:
+            scratch.unlink(missing_ok=True)
+            final.unlink(missing_ok=True)
+
     @app.get(f"{API}/reference/{{name}}", response_model=SignedDocument)
     def reference(name: str, _dev: dict = Depends(device)) -> SignedDocument:
         with engine.connect() as conn:
@@ -228,63 +279,82 @@ def create_app(data_dir: Path, database_url: str | None = None) -> FastAPI:
         return doc
 
     app.state.publish = publish
-    _attachment_uploads(app, engine, keys, data_dir, device)
+    _attachment_uploads(app, engine, files, device)
     return app
 
 
-def _attachment_uploads(app: FastAPI, engine, keys, data_dir: Path, device) -> None:
+def app_from_environment() -> FastAPI:
+    """The app for uvicorn's worker processes (`serve --workers N`), set up by environment."""
+    return create_app(Path(os.environ["HUBKIOSK_CENTRAL_DATA"]), os.environ.get("HUBKIOSK_CENTRAL_DATABASE_URL"),
+                      os.environ.get("HUBKIOSK_CENTRAL_FILES"))
+
+
+def _attachment_uploads(app: FastAPI, engine, files, device) -> None:
     """Resumable attachment uploads (tus 1.0) at /api/v1/uploads, checked against the record.
 
     An upload names its record and attachment in tus metadata; it is accepted only for a
     record this device has submitted that lists an attachment of that name and size, and
     it counts as received only when its SHA-256 matches. The record completes (and gets its
-    receipt) when the last attachment arrives.
+    receipt) when the last attachment arrives. Files are kept by `files` (central.files).
     """
     from tuspyserver import create_tus_router
 
-    store = data_dir / "files"
-    store.mkdir(parents=True, exist_ok=True, mode=0o700)
-
-    def expected(dev: dict, metadata: dict) -> dict:
+    def expected(dev: dict, metadata: dict, conn=None) -> dict:
         record_id, name = metadata.get("record_id", ""), metadata.get("name", "")
         if not UUID_RE.match(record_id) or not re.match(NAME_RE, name):
             raise HTTPException(422, "invalid upload metadata")
-        with engine.connect() as conn:
-            row = conn.execute(select(tables.attachments, tables.records.c.device_id).join(
-                tables.records, tables.records.c.id == tables.attachments.c.record_id).where(
-                tables.attachments.c.record_id == record_id, tables.attachments.c.name == name)).mappings().first()
+        query = select(tables.attachments, tables.records.c.device_id).join(
+            tables.records, tables.records.c.id == tables.attachments.c.record_id).where(
+            tables.attachments.c.record_id == record_id, tables.attachments.c.name == name)
+        if conn is None:
+            with engine.connect() as conn:
+                row = conn.execute(query).mappings().first()
+        else:
+            row = conn.execute(query).mappings().first()
         if row is None or row["device_id"] != dev["id"]:
             raise HTTPException(404, "no such attachment is expected")
         return dict(row)
 
     def pre_create_dep(dev: dict = Depends(device)):
-        def hook(metadata: dict, info: dict) -> None:
-            ref = expected(dev, metadata)
+        async def hook(metadata: dict, info: dict) -> None:
+            ref = await run_in_threadpool(expected, dev, metadata)
             if info.get("size") != ref["size"]:
                 raise HTTPException(422, "the upload size does not match the record")
         return hook
 
-    def complete_dep(dev: dict = Depends(device)):
-        def on_complete(file_path: str, metadata: dict) -> None:
-            ref = expected(dev, metadata)
-            path = Path(file_path)
-            data = path.read_bytes()
-            if len(data) != ref["size"] or hashlib.sha256(data).hexdigest() != ref["sha256"]:
-                path.unlink(missing_ok=True)
-                raise HTTPException(422, "the upload does not match its checksum")
-            folder = store / ref["record_id"]
-            folder.mkdir(exist_ok=True, mode=0o700)
-            path.replace(folder / ref["name"])
+    async def complete(dev: dict, location: str, metadata: dict) -> None:
+        """An upload has all its bytes: check it against the record, keep it, mark it received."""
+        uid = location.rstrip("/").rsplit("/", 1)[-1]
+        stored = await files.tus.sha256(uid)
+
+        def check_and_keep() -> bool:
             with engine.begin() as conn:
+                ref = expected(dev, metadata, conn)
+                if stored is None or stored != (ref["sha256"], ref["size"]):
+                    return False
+                # Kept in place before the row says so: a crash in between leaves a
+                # file the kiosk simply sends again, never a row without its file.
+                files.keep_sync(uid, ref["record_id"], ref["name"])
                 conn.execute(update(tables.attachments).where(
                     tables.attachments.c.record_id == ref["record_id"],
                     tables.attachments.c.name == ref["name"]).values(received=True))
+            return True
+
+        if not await run_in_threadpool(check_and_keep):
+            await files.discard(uid)
+            raise HTTPException(422, "the upload does not match its checksum")
+        files.tus.forget(uid)
+
+    def complete_dep(dev: dict = Depends(device)):
+        async def on_complete(location: str, metadata: dict) -> None:
+            await complete(dev, location, metadata)
         return on_complete
 
+    prefix = f"{API}/uploads"
     app.include_router(create_tus_router(
-        prefix=f"{API}/uploads".lstrip("/"), files_dir=str(data_dir / "uploads"), max_size=64 * 2**20,
-        auth=device, pre_create_dep=pre_create_dep, upload_complete_dep=complete_dep, days_to_keep=7,
-        tags=["uploads"]))
+        prefix=prefix.lstrip("/"), files_dir=str(getattr(files, "uploads", "uploads")),
+        max_size=64 * 2**20, auth=device, pre_create_dep=pre_create_dep, upload_complete_dep=complete_dep,
+        days_to_keep=7, tags=["uploads"], storage=files.tus))
 
 
 def stats(engine) -> dict:

@@ -84,7 +84,8 @@ def sqlite_url(data_dir: Path) -> str:
 
 def make_engine(url: str) -> Engine:
     """An engine with SQLite set up for safe concurrent writes; tables created."""
-    engine = create_engine(url, pool_pre_ping=True, future=True)
+    # A server database can drop idle connections: check before use. SQLite cannot.
+    engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), future=True)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):

@@ -83,6 +83,12 @@ class CentralClient(requests.Session):
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
 
+    def copy(self) -> "CentralClient":
+        """A new session to the same central with the same token (a session per thread)."""
+        other = CentralClient(self.base_url, timeout=self.timeout)
+        other.headers.update(self.headers)
+        return other
+
     def call(self, method: str, path: str, body: BaseModel | None, answer: type[BaseModel]):
         """Send one request; return the parsed answer or raise from the tree above."""
         try:

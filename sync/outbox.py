@@ -83,6 +83,19 @@ class Outbox:
         self.council_public_b64 = council_public_b64
         self.clock = clock
 
+    def reopen(self) -> "Outbox":
+        """The same outbox on a new database connection, for use on another thread.
+
+        A SQLite connection must never be shared between threads that write: one thread's
+        statements would land inside the other's transaction."""
+        from sync.store import open_db
+
+        path = self.db.execute("PRAGMA database_list").fetchone()[2]
+        return Outbox(open_db(Path(path)), self.attachments_dir, self.council_public_b64, self.clock)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
     # ----- writing ----------------------------------------------------------------------
     def enqueue(self, kind: str, payload: dict, *, schema_version: int = 1,
                 attachments: dict[str, bytes] | None = None) -> str:
@@ -168,9 +181,12 @@ class Outbox:
                 " last_error = NULL WHERE id = ?",
                 [(receipt, now, record_id) for record_id, receipt in receipts],
             )
+        base = str(self.attachments_dir)
         for record_id, _receipt in receipts:
-            folder = self.attachments_dir / record_id
-            if folder.exists():
+            # os.path, not pathlib: pathlib interns every part, and a kiosk sends record
+            # ids for years; most records have no folder at all.
+            folder = os.path.join(base, record_id)
+            if os.path.isdir(folder):
                 shutil.rmtree(folder, ignore_errors=True)
 
     def retry(self, record_id: str, error: str, delay: float | None = None) -> None:

@@ -28,7 +28,8 @@ NAME_RE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No string cache: every record id is new, so caching them only holds memory.
+    model_config = ConfigDict(extra="forbid", cache_strings=False)
 
 
 def receipt_message(record_id: str, payload_sha256: str) -> bytes:

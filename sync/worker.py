@@ -19,6 +19,7 @@ import base64
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
@@ -29,6 +30,11 @@ from sync.crypto import verify
 from sync.outbox import Outbox, Outgoing
 from sync.protocol import MAX_BATCH_RECORDS, Heartbeat, Record, SubmissionBatch, receipt_message
 from sync.uploads import AttachmentUploader
+
+
+# Records per request. Central takes up to MAX_BATCH_RECORDS; half that sends just as fast
+# on loopback and holds half the memory while a batch is in flight.
+DEFAULT_BATCH = MAX_BATCH_RECORDS // 2
 
 
 @dataclass
@@ -69,8 +75,9 @@ class SyncWorker:
     """Drains one outbox to one central service."""
 
     def __init__(self, outbox: Outbox, client: CentralClient, verify_key_b64: str, *,
-                 batch_size: int = MAX_BATCH_RECORDS, lease_seconds: float = 60.0,
-                 probe_seconds: float = 5.0, heartbeat_seconds: float = 300.0) -> None:
+                 batch_size: int = DEFAULT_BATCH, lease_seconds: float = 60.0,
+                 probe_seconds: float = 5.0, heartbeat_seconds: float = 300.0,
+                 upload_workers: int = 4) -> None:
         self.outbox = outbox
         self.client = client
         self.verify_key_b64 = verify_key_b64
@@ -80,6 +87,13 @@ class SyncWorker:
         self.heartbeat_seconds = heartbeat_seconds
         self._last_heartbeat = 0.0
         self.uploader = AttachmentUploader(client, outbox)
+        # Several records' files go up at once: each upload waits on the network and on
+        # central's disk for much of its time. Each upload thread has its own HTTP session
+        # and its own database connection (a connection is never shared across threads).
+        self.upload_workers = upload_workers
+        self._pool: ThreadPoolExecutor | None = None
+        self._local = threading.local()
+        self._uploaders: list[AttachmentUploader] = []
         self.status = SyncStatus()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -129,6 +143,7 @@ class SyncWorker:
             return
         by_id = {r.id: r for r in response.results}
         delivered: list[tuple[str, str]] = []
+        incomplete: list[tuple[Outgoing, list[str]]] = []
         for item in batch:
             answer = by_id.get(item.id)
             if answer is None:
@@ -142,34 +157,61 @@ class SyncWorker:
                 result.dead += 1
                 result.problem = "rejected"
             elif answer.status == "incomplete" and answer.missing_attachments:
-                self._upload(item, answer.missing_attachments, result)
+                incomplete.append((item, answer.missing_attachments))
             else:
                 self.outbox.retry(item.id, "receipt did not verify")
                 result.retried += 1
         self.outbox.ack_many(delivered)
         result.sent += len(delivered)
+        self._upload_all(incomplete, result)
 
-    def _upload(self, item: Outgoing, names: list[str], result: PassResult) -> None:
-        """Send the attachments central is missing, then resubmit the record at once."""
+    # ----- attachments ------------------------------------------------------------------
+    def _upload_all(self, incomplete: list[tuple[Outgoing, list[str]]], result: PassResult) -> None:
+        """Send the files central is missing (several records at once), then resubmit them."""
+        if len(incomplete) <= 1 or self.upload_workers <= 1:
+            outcomes = [self._upload_files(self.uploader, item, names) for item, names in incomplete]
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.upload_workers, thread_name_prefix="sync-upload")
+            outcomes = list(self._pool.map(lambda job: self._upload_files(self._thread_uploader(), *job),
+                                           incomplete))
+        again_now, again_later = [], []
+        for (item, _names), error in zip(incomplete, outcomes, strict=True):
+            if isinstance(error, Unauthorised):
+                self.outbox.release([item.id])
+                result.paused, result.problem = True, "token"
+                result.errors.append(str(error))
+            elif error is not None:
+                self.outbox.retry(item.id, f"attachment upload: {error}")
+                result.retried += 1
+                result.errors.append(str(error))
+            else:
+                # Resubmit at once, but only once a pass: if central still wants more, back off.
+                (again_later if item.id in result.uploaded else again_now).append(item.id)
+                result.uploaded.add(item.id)
+        if again_now:
+            self.outbox.retry_many(again_now, "attachments uploaded", delay=0)
+        if again_later:
+            self.outbox.retry_many(again_later, "attachments uploaded")
+
+    def _thread_uploader(self) -> AttachmentUploader:
+        uploader = getattr(self._local, "uploader", None)
+        if uploader is None:
+            uploader = AttachmentUploader(self.client.copy(), self.outbox.reopen(), self.uploader.chunk_size)
+            self._local.uploader = uploader
+            self._uploaders.append(uploader)
+        return uploader
+
+    @staticmethod
+    def _upload_files(uploader: AttachmentUploader, item: Outgoing, names: list[str]) -> SyncError | None:
         try:
             for name in names:
                 if name not in {a["name"] for a in item.attachments}:
                     raise Refused(f"central asked for an unknown attachment {name!r}")
-                self.uploader.upload(item.id, name)
-        except Unauthorised as exc:
-            self.outbox.release([item.id])
-            result.paused, result.problem = True, "token"
-            result.errors.append(str(exc))
-            return
+                uploader.upload(item.id, name)
         except SyncError as exc:
-            self.outbox.retry(item.id, f"attachment upload: {exc}")
-            result.retried += 1
-            result.errors.append(str(exc))
-            return
-        # Resubmit at once, but only once a pass: if central still wants more, back off.
-        delay = None if item.id in result.uploaded else 0
-        result.uploaded.add(item.id)
-        self.outbox.retry(item.id, "attachments uploaded", delay=delay)
+            return exc
+        return None
 
     def _retry_all(self, batch, error, delay, result: PassResult) -> None:
         self.outbox.retry_many([item.id for item in batch], error, delay)
@@ -204,6 +246,17 @@ class SyncWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self.close()
+
+    def close(self) -> None:
+        """Let go of the upload threads and their connections."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        for uploader in self._uploaders:
+            uploader.client.close()
+            uploader.outbox.close()
+        self._uploaders.clear()
 
     def _run(self) -> None:
         while not self._stop.is_set():

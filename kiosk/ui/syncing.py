@@ -27,8 +27,11 @@ class KioskSync:
         except NotEnrolled:
             return
         outbox.sweep_orphans()
+        # Journeys queue records on Kivy's thread while the worker sends on its own: each
+        # thread has its own connection to the device database.
+        self._outbox = outbox
         client = CentralClient(self.identity.central_url, self.identity.device_token)
-        self.worker = SyncWorker(outbox, client, self.identity.signing_key)
+        self.worker = SyncWorker(outbox.reopen(), client, self.identity.signing_key)
         self.worker.add_listener(self._from_worker)
         self.status = SyncStatus(waiting=outbox.waiting())
 
@@ -38,7 +41,8 @@ class KioskSync:
 
     @property
     def outbox(self):
-        return self.worker.outbox if self.worker else None
+        """The outbox for Kivy's thread (journeys queue their records here)."""
+        return self._outbox if self.worker else None
 
     def start(self) -> None:
         if self.worker:

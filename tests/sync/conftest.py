@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -23,8 +24,10 @@ def free_port() -> int:
 class Central:
     """`python -m central serve` in its own process, on a loopback port."""
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, *serve_args: str, env: dict | None = None) -> None:
         self.data = data
+        self.serve_args = serve_args
+        self.env = {**os.environ, **(env or {})}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -33,7 +36,8 @@ class Central:
         self.log = open(self.data.parent / f"central-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "central", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data", str(self.data)], cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+             "--data", str(self.data), *self.serve_args], cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            env=self.env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

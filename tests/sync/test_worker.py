@@ -7,6 +7,7 @@ lost, duplicated or unexpected, whatever the network did in between.
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -243,3 +244,28 @@ def test_an_upload_that_does_not_match_is_refused(central, setup):
     result = worker.drain_once()
     assert result.sent == 0 and outbox.counts()["acked"] == 0
     assert not central_file(central, record_id, "photo.jpg").exists()
+
+
+def test_queueing_while_the_worker_sends_on_its_own_thread(central, setup):
+    """Journeys queue on the UI thread while the worker sends: separate connections, no
+    transaction of one thread ever swallowing the other's statements."""
+    identity, outbox = setup
+    worker = worker_via(central.url, identity, outbox.reopen())
+    worker.start()
+    try:
+        ids = []
+        for n in range(150):
+            attachments = {"photo.jpg": bytes([n]) * 40_000} if n % 10 == 0 else None
+            ids.append(outbox.enqueue("report", {"n": n}, attachments=attachments))
+            if n % 25 == 0:
+                worker.nudge()
+        worker.nudge()
+        deadline = time.monotonic() + 60
+        while outbox.counts()["acked"] < 150 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+    assert outbox.counts()["acked"] == 150 and worker.status.last_error is None
+    delivered = central_records(central, identity.device_id)
+    assert set(ids) <= set(delivered)
+    assert not any((outbox.attachments_dir / i).exists() for i in ids)
