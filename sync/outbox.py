@@ -34,7 +34,7 @@ import uuid6
 
 from sync import SyncError
 from sync.crypto import seal, sha256_hex
-from sync.protocol import KIND_RE, MAX_PAYLOAD_BYTES, NAME_RE
+from sync.protocol import KIND_RE, MAX_PAYLOAD_BYTES, NAME_RE, UUID_RE
 from sync.store import transaction
 
 _KIND = re.compile(KIND_RE)
@@ -57,6 +57,11 @@ class Outgoing:
     payload_sha256: str
     attachments: list[dict]
     attempts: int
+
+
+def new_id() -> str:
+    """A new record id: UUIDv7, time-ordered, the idempotency key end to end."""
+    return str(uuid6.uuid7())
 
 
 def backoff_seconds(attempts: int, base: float = 2.0, cap: float = 900.0, rng=random.random) -> float:
@@ -98,15 +103,22 @@ class Outbox:
 
     # ----- writing ----------------------------------------------------------------------
     def enqueue(self, kind: str, payload: dict, *, schema_version: int = 1,
-                attachments: dict[str, bytes] | None = None) -> str:
-        """Seal and queue one record (and its attachments); returns its id once committed."""
+                attachments: dict[str, bytes] | None = None, record_id: str | None = None,
+                also=None) -> str:
+        """Seal and queue one record (and its attachments); returns its id once committed.
+
+        `also(db)`, if given, runs inside the same transaction: a journey's own local state
+        (say, the on-site register) commits together with its record or not at all.
+        `record_id` lets a journey name the record first (a UUIDv7 from `new_id()`)."""
         if not _KIND.match(kind):
             raise OutboxError(f"invalid record kind {kind!r}")
         plaintext = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         sealed = seal(plaintext, self.council_public_b64)
         if len(sealed) > MAX_PAYLOAD_BYTES:
             raise OutboxError("the record is too large to send")
-        record_id = str(uuid6.uuid7())
+        record_id = record_id or new_id()
+        if not UUID_RE.match(record_id):
+            raise OutboxError("invalid record id")
         refs = self._write_attachments(record_id, attachments or {})
         try:
             with transaction(self.db):
@@ -116,6 +128,8 @@ class Outbox:
                     [record_id, kind, schema_version, datetime.now(timezone.utc).isoformat(), sealed,
                      sha256_hex(sealed), json.dumps(refs), self.clock()],
                 )
+                if also is not None:
+                    also(self.db)
         except BaseException:
             shutil.rmtree(self.attachments_dir / record_id, ignore_errors=True)
             raise

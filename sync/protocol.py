@@ -32,6 +32,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", cache_strings=False)
 
 
+def site_slug(site: str) -> str:
+    """`Riverside Civic Centre` -> `riverside-civic-centre` (for site-specific documents)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", site.lower()).strip("-")
+    return slug[:40] or "site"
+
+
+def site_document(name: str, site: str) -> str:
+    return f"{name}.{site_slug(site)}"
+
+
 def receipt_message(record_id: str, payload_sha256: str) -> bytes:
     """The bytes central signs to acknowledge one record."""
     return f"hubkiosk-receipt:v1:{record_id}:{payload_sha256}".encode()

@@ -56,6 +56,29 @@ def m002_reference(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE reference (name TEXT PRIMARY KEY, version INTEGER NOT NULL, document TEXT NOT NULL)")
 
 
+@migrations()
+def m003_visitors(db: sqlite_utils.Database) -> None:
+    # Who is on site now, for sign-out and the fire roll-call. Only what the kiosk must read
+    # back, encrypted with the device key (`details`); rows go at sign-out or on schedule.
+    db.execute(
+        """
+        CREATE TABLE register (
+            visit_id TEXT PRIMARY KEY,
+            checked_in_at REAL NOT NULL,
+            details BLOB NOT NULL,
+            name_index TEXT NOT NULL,
+            safe_at REAL,
+            printed INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    # Ticket numbers for booked appointments, counted per service per day (works offline).
+    db.execute("CREATE TABLE tickets (day TEXT NOT NULL, prefix TEXT NOT NULL, last INTEGER NOT NULL,"
+               " PRIMARY KEY (day, prefix))")
+    # Reference documents are kept encrypted from now on: drop plain copies (fetched again).
+    db.execute("DELETE FROM reference")
+
+
 class StoreError(SyncError):
     """The database could not be opened with the settings it must have."""
 

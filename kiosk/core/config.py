@@ -29,7 +29,7 @@ from kiosk.core import KioskError
 from kiosk.core.i18n import LANGUAGES
 from kiosk.core.pin import is_pin_hash
 
-JOURNEYS = ("information",)
+JOURNEYS = ("information", "visitors", "appointments")
 TEXT_SIZES = ("normal", "large", "largest")
 
 # The demo staff PIN is 1357; a real device's config always sets its own.
@@ -114,6 +114,34 @@ class CentralSettings(_Section):
     url: str = Field("http://127.0.0.1:8765", pattern=r"^https?://[^\s/]+(/\S*)?$")
 
 
+class VisitorSettings(_Section):
+    # Everyone still signed in is signed out at this time each evening (24-hour clock).
+    auto_sign_out: str = Field("19:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    # The on-site register is purged of anything older than this, whatever happened.
+    register_hours: int = Field(18, ge=1, le=72)
+    ask_vehicle: bool = True
+    ask_photo: bool = True
+
+
+class PrinterSettings(_Section):
+    kind: Literal["none", "cups", "folder"] = "none"
+    queue: str = Field("", max_length=127, pattern=r"^[A-Za-z0-9_.-]*$")
+    folder: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> "PrinterSettings":
+        if self.kind == "cups" and not self.queue:
+            raise ValueError("kind = \"cups\" needs queue (the CUPS queue name)")
+        if self.kind == "folder" and not self.folder:
+            raise ValueError("kind = \"folder\" needs folder (where to write the PDFs)")
+        return self
+
+
+class CameraSettings(_Section):
+    # "device:0" (a webcam), "video:PATH", "folder:PATH" (stand-ins) or "none"
+    source: str = Field("device:0", pattern=r"^(none|device:[0-9]+|video:.+|folder:.+)$")
+
+
 class KioskConfig(_Section):
     site: SiteSettings = SiteSettings()
     idle: IdleSettings = IdleSettings()
@@ -121,6 +149,9 @@ class KioskConfig(_Section):
     languages: LanguageSettings = LanguageSettings()
     staff: StaffSettings = StaffSettings()
     central: CentralSettings = CentralSettings()
+    visitors: VisitorSettings = VisitorSettings()
+    printer: PrinterSettings = PrinterSettings()
+    camera: CameraSettings = CameraSettings()
     journeys: tuple[str, ...] = JOURNEYS
 
     @field_validator("journeys")

@@ -9,6 +9,7 @@ from sync.crypto import CouncilKeys, canonical_json
 from sync.device import DeviceIdentity
 from sync.protocol import SignedDocument, signed_body
 from sync.reference import ReferenceRefused, ReferenceStore
+from sync.vault import Vault
 from sync.store import open_db
 
 
@@ -21,7 +22,7 @@ def signed(keys, name, version, data):
 @pytest.fixture
 def store(tmp_path):
     keys = CouncilKeys.generate()
-    return keys, ReferenceStore(open_db(tmp_path / "kiosk.db"), keys.verify_b64)
+    return keys, ReferenceStore(open_db(tmp_path / "kiosk.db"), keys.verify_b64, Vault.open(tmp_path))
 
 
 def test_newer_signed_versions_are_kept(store):
@@ -62,7 +63,14 @@ def test_pull_from_central(central, kiosk_data):
               "app = create_app(Path(sys.argv[1])); app.state.publish('content', {'pack': 'v2'})")
     subprocess.run([sys.executable, "-c", script, str(central.data)], cwd=ROOT, check=True, timeout=60)
     identity = DeviceIdentity.load(kiosk_data)
-    refs = ReferenceStore(open_db(kiosk_data / "kiosk.db"), identity.signing_key)
+    refs = ReferenceStore(open_db(kiosk_data / "kiosk.db"), identity.signing_key, Vault.open(kiosk_data))
     client = CentralClient(identity.central_url, identity.device_token)
     assert refs.pull(client, "content") and refs.get("content") == {"pack": "v2"}
     assert not refs.pull(client, "content")
+
+
+def test_documents_are_encrypted_at_rest_with_the_device_key(store, tmp_path):
+    keys, refs = store
+    refs.accept(signed(keys, "directory.riverside", 1, {"hosts": [{"name": "Priya Wojcikowska"}]}))
+    assert refs.get("directory.riverside") == {"hosts": [{"name": "Priya Wojcikowska"}]}
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and b"Wojcikowska" in p.read_bytes()]

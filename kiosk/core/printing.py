@@ -1,0 +1,100 @@
+"""Printers for badges, receipts and roll-call lists. Printing is optional per site.
+
+    [printer]
+    kind = "cups"            # "none" (default), "cups" or "folder"
+    queue = "Reception-Badges"   # cups: the CUPS queue name (lpstat -p lists them)
+    folder = "/var/spool/hubkiosk"  # folder: where PDFs (and PNG previews) are written
+
+`cups` sends the PDF with `lp` (CUPS' own client), so any printer CUPS drives works. `folder`
+writes each job as a file: a stand-in where no printer is attached (demos, tests), or for a
+print server that watches a folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from kiosk.core import KioskError
+
+
+class PrintError(KioskError):
+    """The job did not reach the printer."""
+
+
+class Printer:
+    kind = "none"
+
+    def print_pdf(self, pdf: bytes, title: str, png: bytes | None = None) -> str:
+        """Send one job; returns a job reference for the log (never personal)."""
+        raise PrintError("no printer is configured")
+
+    @property
+    def available(self) -> bool:
+        return False
+
+
+class FolderPrinter(Printer):
+    kind = "folder"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    @property
+    def available(self) -> bool:
+        return True
+
+    def print_pdf(self, pdf: bytes, title: str, png: bytes | None = None) -> str:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{title}-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+            for suffix, data in ((".pdf", pdf), (".png", png)):
+                if data is None:
+                    continue
+                tmp = self.folder / f".{stem}{suffix}.tmp"
+                tmp.write_bytes(data)
+                os.chmod(tmp, 0o600)
+                os.replace(tmp, self.folder / f"{stem}{suffix}")
+        except OSError as exc:
+            raise PrintError(f"cannot write to {self.folder}: {exc.strerror}") from None
+        return stem
+
+
+class CupsPrinter(Printer):
+    kind = "cups"
+
+    def __init__(self, queue: str, lp: str = "lp", timeout: float = 20.0) -> None:
+        self.queue = queue
+        self.lp = lp
+        self.timeout = timeout
+
+    @property
+    def available(self) -> bool:
+        return shutil.which(self.lp) is not None
+
+    def print_pdf(self, pdf: bytes, title: str, png: bytes | None = None) -> str:
+        if not self.available:
+            raise PrintError("the CUPS client (lp) is not installed")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as job:
+            job.write(pdf)
+            job.flush()
+            try:
+                done = subprocess.run([self.lp, "-d", self.queue, "-t", title, job.name],
+                                      capture_output=True, text=True, timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                raise PrintError("the printer did not answer in time") from None
+        if done.returncode != 0:
+            raise PrintError(f"lp: {done.stderr.strip() or done.returncode}")
+        return done.stdout.strip()  # "request id is Reception-Badges-12 (1 file(s))"
+
+
+def open_printer(kind: str, queue: str = "", folder: str = "") -> Printer:
+    if kind == "cups":
+        return CupsPrinter(queue)
+    if kind == "folder":
+        return FolderPrinter(Path(folder))
+    return Printer()
