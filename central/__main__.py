@@ -29,7 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m central", description="hubkiosk central service")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (("serve", "run the HTTP service"), ("enrol-code", "make a one-time enrolment code"),
-                       ("stats", "records received by kind, as JSON"), ("revoke", "revoke a device's token")):
+                       ("stats", "records received by kind, as JSON"), ("revoke", "revoke a device's token"),
+                       ("directory", "replace the staff directory from a CSV (id,name,department,email)"),
+                       ("invite", "invite a visitor (prints the one-time code)"),
+                       ("appointments", "load a site's appointments from a CSV (reference,date,time,service,prefix)"),
+                       ("demo-data", "a demo directory, invitations and appointments for today")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
@@ -38,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--port", type=int, default=8765)
             p.add_argument("--workers", type=int, default=1,
                            help="worker processes (one per CPU core suits a dedicated server)")
+            p.add_argument("--smtp-host", help="send host notifications and invitations through this SMTP server")
+            p.add_argument("--smtp-port", type=int, default=25)
+            p.add_argument("--smtp-from", default="visitor-kiosks@localhost", help="the sender address")
+            p.add_argument("--smtp-user", help="SMTP login (password from HUBKIOSK_SMTP_PASSWORD)")
+            p.add_argument("--smtp-starttls", action="store_true")
             p.add_argument("--files", metavar="s3://BUCKET/PREFIX",
                            help="keep attachment files in S3-compatible storage (boto3 settings from "
                                 "the environment) instead of DATA/files")
@@ -45,6 +54,19 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--site", required=True, help="the site the new kiosk belongs to")
         if name == "revoke":
             p.add_argument("device_id")
+        if name in ("directory", "appointments"):
+            p.add_argument("csv", help="the CSV file")
+        if name in ("invite", "appointments", "demo-data"):
+            p.add_argument("--site", required=True, help="the site (as kiosks were enrolled with it)")
+        if name == "invite":
+            p.add_argument("--visitor", required=True, help="the visitor's name")
+            p.add_argument("--company", default="")
+            p.add_argument("--host-id", required=True, help="the host's id in the directory")
+            p.add_argument("--date", required=True, help="the day of the visit, YYYY-MM-DD")
+            p.add_argument("--email", default="", help="send the visitor their invitation and QR code")
+            p.add_argument("--smtp-from", default="visitor-kiosks@localhost")
+        if name == "demo-data":
+            p.add_argument("--hosts", type=int, default=300, help="how many staff in the demo directory")
     args = parser.parse_args(argv)
     Path(args.data).mkdir(parents=True, exist_ok=True, mode=0o700)
 
@@ -54,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         from central.app import create_app
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        if args.smtp_host:  # through the environment, so worker processes see it too
+            os.environ.update(HUBKIOSK_SMTP_HOST=args.smtp_host, HUBKIOSK_SMTP_PORT=str(args.smtp_port),
+                              HUBKIOSK_SMTP_FROM=args.smtp_from, HUBKIOSK_SMTP_USER=args.smtp_user or "",
+                              HUBKIOSK_SMTP_STARTTLS="1" if args.smtp_starttls else "")
         # Built once here even with several workers: keys and tables are created before
         # any worker starts, so workers never race to create them.
         app = create_app(Path(args.data), args.database_url, args.files)
@@ -76,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         from central.app import stats
 
         print(json.dumps(stats(engine), indent=2, sort_keys=True))
+    elif args.command in ("directory", "invite", "appointments", "demo-data"):
+        return _visitors(args, engine)
     elif args.command == "revoke":
         from central.db import devices
 
@@ -85,6 +113,41 @@ def main(argv: list[str] | None = None) -> int:
             print(f"No device {args.device_id}", file=sys.stderr)
             return 1
         print(f"Revoked {args.device_id}")
+    return 0
+
+
+def _visitors(args, engine) -> int:
+    from datetime import date
+
+    from central import visitors
+    from central.keys import load_or_create
+
+    keys = load_or_create(Path(args.data))
+    try:
+        if args.command == "directory":
+            people = visitors.read_hosts_csv(Path(args.csv).read_text(encoding="utf-8-sig"))
+            with engine.begin() as conn:
+                print(f"Directory: {visitors.import_hosts(conn, keys, people)} staff")
+        elif args.command == "invite":
+            with engine.begin() as conn:
+                code = visitors.create_invite(conn, keys, args.site, args.visitor, args.host_id,
+                                              date.fromisoformat(args.date), args.company, args.email,
+                                              sender=args.smtp_from if args.email else None)
+            print(f"Invitation code: {code}")
+        elif args.command == "appointments":
+            import csv
+
+            rows = list(csv.DictReader(Path(args.csv).read_text(encoding="utf-8-sig").splitlines()))
+            with engine.begin() as conn:
+                print(f"Appointments: {visitors.import_appointments(conn, keys, args.site, rows)}")
+        else:
+            made = visitors.seed_demo(engine, keys, args.site, args.hosts)
+            print(f"Demo data for {args.site}: {args.hosts} staff, {len(made)} invitations, appointments.")
+            for invite in made:
+                print(f"  {invite['code']}  {invite['visitor']} ({invite['company']})")
+    except (ValueError, KeyError, OSError) as exc:
+        print(f"Could not {args.command.replace('-', ' ')}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
 import uuid
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -23,9 +25,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import db as tables
+from central import publishing, visitors
+from central.notify import Mailer, SmtpSettings
 from central.files import fsync_dir, open_files
 from central.keys import load_or_create
-from sync.crypto import CryptoFailure, canonical_json, sha256_hex, unb64
+from sync.crypto import CryptoFailure, sha256_hex, unb64
 from sync.protocol import (
     API,
     MAX_BODY_BYTES,
@@ -41,10 +45,10 @@ from sync.protocol import (
     SubmissionBatch,
     SubmissionResponse,
     receipt_message,
-    signed_body,
 )
 
 ENROL_CODE_HOURS = 24
+log = logging.getLogger("central")
 
 
 def _hash(secret: str) -> str:
@@ -113,7 +117,18 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
     responses = {400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem},
                  413: {"model": Problem}, 422: {"model": Problem}}
 
-    app = FastAPI(title="hubkiosk central", version="1", responses=responses)
+    smtp = SmtpSettings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        mailer = Mailer(engine, smtp) if smtp else None
+        if mailer:
+            mailer.start()
+        yield
+        if mailer:
+            mailer.stop()
+
+    app = FastAPI(title="hubkiosk central", version="1", responses=responses, lifespan=lifespan)
     app.add_middleware(BodyLimit)
     app.state.engine = engine
     app.state.keys = keys
@@ -168,25 +183,34 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
         # transaction: one commit to disk per batch, not per record.
         checked = [_check(record) for record in batch.records]
         with engine.begin() as conn:
-            results = [answer if answer is not None else _store(conn, record, dev["id"])
-                       for record, answer in zip(batch.records, checked, strict=True)]
+            results = [answer if answer is not None else _store(conn, record, dev, opened)
+                       for record, (answer, opened) in zip(batch.records, checked, strict=True)]
         return SubmissionResponse(results=results)
 
-    def _check(record) -> RecordResult | None:
-        """A rejection for a record that can never be accepted, else None."""
+    def _check(record) -> tuple[RecordResult | None, bytes | None]:
+        """(a rejection for a record that can never be accepted, else None; the opened payload)."""
         try:
             sealed = unb64(record.payload)
         except CryptoFailure:
-            return RecordResult(id=record.id, status="rejected", error="payload is not base64")
+            return RecordResult(id=record.id, status="rejected", error="payload is not base64"), None
         if sha256_hex(sealed) != record.payload_sha256:
-            return RecordResult(id=record.id, status="rejected", error="payload does not match its hash")
+            return RecordResult(id=record.id, status="rejected", error="payload does not match its hash"), None
         try:
-            keys.open(sealed)
+            return None, keys.open(sealed)
         except CryptoFailure:
-            return RecordResult(id=record.id, status="rejected", error="payload is not sealed to this council")
-        return None
+            return RecordResult(id=record.id, status="rejected", error="payload is not sealed to this council"), None
 
-    def _store(conn, record, device_id: str) -> RecordResult:
+    def _process(conn, record, dev: dict, opened: bytes) -> None:
+        """Act on a new record (visits, host emails...). Its failure never loses the record."""
+        try:
+            payload = json.loads(opened)
+            with conn.begin_nested():
+                visitors.process(conn, keys, dev, record.id, record.kind, payload, notify=True)
+        except Exception as exc:  # noqa: BLE001 - kept and reported, never fatal
+            log.warning("record %s (%s) stored but not processed: %s", record.id, record.kind, type(exc).__name__)
+
+    def _store(conn, record, dev: dict, opened: bytes) -> RecordResult:
+        device_id = dev["id"]
         receipt = keys.sign(receipt_message(record.id, record.payload_sha256))
         attachments = [a.model_dump() for a in record.attachments]
         values = dict(id=record.id, device_id=device_id, kind=record.kind,
@@ -200,6 +224,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
                     conn.execute(tables.attachments.insert().values(record_id=record.id, received=False, **ref))
         except IntegrityError:
             return _repeat(conn, record, device_id)
+        _process(conn, record, dev, opened)
         if attachments:
             return RecordResult(id=record.id, status="incomplete", missing_attachments=[a["name"] for a in attachments])
         return RecordResult(id=record.id, status="accepted", receipt=receipt)
@@ -257,7 +282,9 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
             final.unlink(missing_ok=True)
 
     @app.get(f"{API}/reference/{{name}}", response_model=SignedDocument)
-    def reference(name: str, _dev: dict = Depends(device)) -> SignedDocument:
+    def reference(name: str, dev: dict = Depends(device)) -> SignedDocument:
+        if not visitors.document_allowed(name, dev):
+            raise HTTPException(404, "no such reference data")  # another site's: not even its existence
         with engine.connect() as conn:
             row = conn.execute(select(tables.reference).where(tables.reference.c.name == name)).first()
         if row is None:
@@ -267,18 +294,10 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
     def publish(name: str, data: dict) -> SignedDocument:
         """Sign and store a new version of reference data `name`."""
         with engine.begin() as conn:
-            current = conn.execute(select(func.max(tables.reference.c.version)).where(
-                tables.reference.c.name == name)).scalar() or 0
-            issued = _now()
-            body = signed_body(name, current + 1, issued, data)
-            doc = SignedDocument(name=name, version=current + 1, issued_at=issued, data=data,
-                                 signature=keys.sign(canonical_json(body)))
-            conn.execute(tables.reference.delete().where(tables.reference.c.name == name))
-            conn.execute(tables.reference.insert().values(name=name, version=doc.version,
-                                                          document=doc.model_dump_json()))
-        return doc
+            return publishing.publish(conn, keys, name, data)
 
     app.state.publish = publish
+    visitors.routes(app, engine, device)
     _attachment_uploads(app, engine, files, device)
     return app
 

@@ -72,9 +72,84 @@ attachments = Table(
 
 reference = Table(
     "reference", metadata,
-    Column("name", String(40), primary_key=True),
+    Column("name", String(64), primary_key=True),
     Column("version", Integer, nullable=False),
     Column("document", Text, nullable=False),  # the signed JSON document
+)
+
+
+# ----- visitors and appointments (central/visitors.py) ---------------------------------------
+hosts = Table(
+    "hosts", metadata,  # the staff directory; kiosks get id, name and department, never email
+    Column("id", String(40), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("department", String(120), nullable=False, default=""),
+    Column("email", String(254), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+invites = Table(
+    "invites", metadata,
+    Column("code", String(12), primary_key=True),
+    Column("site", String(80), nullable=False, index=True),
+    Column("visitor", String(120), nullable=False),
+    Column("company", String(120), nullable=False, default=""),
+    Column("email", String(254), nullable=False, default=""),
+    Column("host_id", String(40), nullable=False),
+    Column("day", String(10), nullable=False),  # ISO date
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+appointments = Table(
+    "appointments", metadata,
+    Column("reference", String(40), primary_key=True),
+    Column("site", String(80), nullable=False, index=True),
+    Column("day", String(10), nullable=False),
+    Column("time", String(5), nullable=False),
+    Column("service", String(80), nullable=False),
+    Column("prefix", String(2), nullable=False),
+    Column("arrived_at", DateTime(timezone=True)),
+    Column("ticket", String(10)),
+)
+
+visits = Table(
+    "visits", metadata,  # who is on site, by the check-in and sign-out records
+    Column("visit_id", String(36), primary_key=True),
+    Column("site", String(80), nullable=False, index=True),
+    Column("device_id", String(36), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("company", String(120), nullable=False, default=""),
+    Column("host_id", String(40), nullable=False),
+    Column("host_name", String(120), nullable=False),
+    Column("checked_in_at", DateTime(timezone=True), nullable=False),
+    Column("signed_out_at", DateTime(timezone=True)),
+)
+
+visitors = Table(
+    "visitors", metadata,  # returning visitors, found by a hash of their email
+    Column("email_sha256", String(64), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("company", String(120), nullable=False, default=""),
+    Column("vehicle", String(12), nullable=False, default=""),
+    Column("last_visit", DateTime(timezone=True), nullable=False),
+)
+
+notifications = Table(
+    "notifications", metadata,  # emails to send (hosts, invited visitors), sent by one worker
+    Column("id", String(36), primary_key=True),
+    Column("record_id", String(36), index=True),  # what caused it (unique per purpose)
+    Column("to_address", String(254), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attachment", LargeBinary),
+    Column("attachment_name", String(64)),
+    Column("state", String(10), nullable=False, default="pending"),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("error", String(200)),
 )
 
 

@@ -25,6 +25,9 @@ from sync.protocol import (
     EnrolResponse,
     Heartbeat,
     HeartbeatAck,
+    LookupRequest,
+    OnSite,
+    ReturningVisitor,
     SignedDocument,
     SubmissionBatch,
     SubmissionResponse,
@@ -139,3 +142,16 @@ class CentralClient(requests.Session):
 
     def reference(self, name: str) -> SignedDocument:
         return self.call("GET", f"{API}/reference/{name}", None, SignedDocument)
+
+    def returning_visitor(self, email: str) -> ReturningVisitor | None:
+        """A returning visitor's details by email (central remembers them), or None."""
+        try:
+            return self.call("POST", f"{API}/visitors/lookup", LookupRequest(email=email), ReturningVisitor)
+        except Refused as exc:
+            if str(exc).startswith("404"):
+                return None
+            raise
+
+    def on_site(self) -> OnSite:
+        """Who central thinks is on this kiosk's site now (every kiosk of the site)."""
+        return self.call("GET", f"{API}/site/on-site", None, OnSite)

@@ -135,3 +135,27 @@ class Problem(_Model):
     """Every error response: a short, non-personal explanation."""
 
     detail: str
+
+
+# ----- visitors ------------------------------------------------------------------------
+class LookupRequest(_Model):
+    email: str = Field(min_length=3, max_length=254)
+
+
+class ReturningVisitor(_Model):
+    name: str
+    company: str
+    vehicle: str
+
+
+class OnSiteVisit(_Model):
+    visit_id: str
+    name: str
+    company: str
+    host_name: str
+    checked_in_at: datetime
+
+
+class OnSite(_Model):
+    site: str
+    visits: list[OnSiteVisit]
