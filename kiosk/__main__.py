@@ -29,6 +29,17 @@ def _run(args) -> int:
         return 2
     # The tour works in a throwaway folder, so its wrong-PIN demo never locks a real device.
     data_dir = Path(tempfile.mkdtemp(prefix="hubkiosk-tour-")) if args.tour else Path(args.data)
+    if args.tour:
+        # An offline sample kiosk, so the visitor screens show what they would on site.
+        from kiosk.ui.sample import prepare
+
+        prepare(data_dir, config.site.name)
+        from kiosk.core.config import CameraSettings, PrinterSettings
+
+        # No camera to show (and a folder "printer" inside the throwaway folder).
+        config = config.model_copy(update={
+            "camera": CameraSettings(source="none"),
+            "printer": PrinterSettings(kind="folder", folder=str(data_dir / "printed"))})
     from kiosk.ui.boot import prepare_kivy
 
     prepare_kivy(data_dir, config.display.width, config.display.height,
@@ -39,7 +50,7 @@ def _run(args) -> int:
     if args.tour:
         from kiosk.ui.tour import STEPS, Tour
 
-        tour = Tour(app, Path(args.tour))
+        tour = Tour(app, Path(args.tour), args.tour_languages.split(",") if args.tour_languages else None)
         app.bind(on_start=lambda _app: tour.start())
         app.run()
         print(f"wrote {len(tour.written)} screens to {args.tour}")
@@ -84,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, help="device configuration (TOML); demo defaults without it")
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="the device's data folder")
     parser.add_argument("--tour", metavar="OUTDIR", help="render every screen in every language to PNG, then exit")
+    parser.add_argument("--tour-languages", metavar="en,pl", help="with --tour: only these languages")
     parser.add_argument("--ready-file", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command")
     check = sub.add_parser("check-config", help="validate a device configuration file")

@@ -77,7 +77,8 @@ class SyncWorker:
     def __init__(self, outbox: Outbox, client: CentralClient, verify_key_b64: str, *,
                  batch_size: int = DEFAULT_BATCH, lease_seconds: float = 60.0,
                  probe_seconds: float = 5.0, heartbeat_seconds: float = 300.0,
-                 upload_workers: int = 4) -> None:
+                 upload_workers: int = 4, references=None, reference_names: tuple[str, ...] = (),
+                 reference_seconds: float = 300.0) -> None:
         self.outbox = outbox
         self.client = client
         self.verify_key_b64 = verify_key_b64
@@ -94,6 +95,11 @@ class SyncWorker:
         self._pool: ThreadPoolExecutor | None = None
         self._local = threading.local()
         self._uploaders: list[AttachmentUploader] = []
+        # Reference data (directory, invites...) is fetched when online, every few minutes.
+        self.references = references  # a ReferenceStore on this worker's connection
+        self.reference_names = reference_names
+        self.reference_seconds = reference_seconds
+        self._last_reference = 0.0
         self.status = SyncStatus()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -266,6 +272,7 @@ class SyncWorker:
                 result = PassResult(errors=[f"{type(exc).__name__}"])
                 self.status = replace(self.status, last_error=result.errors[0])
             self._maybe_heartbeat()
+            self._maybe_pull_references()
             if result.paused:
                 self._wake.wait(300)
             elif self.status.online is False:
@@ -290,6 +297,30 @@ class SyncWorker:
         self._last_heartbeat = time.monotonic()
         return True
 
+    def pull_references(self) -> int:
+        """Fetch every reference document; returns how many changed. Refused or missing ones
+        are skipped (the kiosk keeps what it has)."""
+        changed = 0
+        self._last_reference = time.monotonic()
+        for name in self.reference_names:
+            try:
+                changed += bool(self.references.pull(self.client, name))
+            except Offline:
+                self.status = replace(self.status, online=False)
+                break
+            except SyncError:
+                continue
+            if self.status.online is None:
+                self.status = replace(self.status, online=True)
+        return changed
+
+    def _maybe_pull_references(self) -> None:
+        if (self.references is not None and self.status.online is not False
+                and time.monotonic() - self._last_reference >= self.reference_seconds):
+            if self.pull_references():
+                for listener in list(self._listeners):
+                    listener(self.status)
+
     def _maybe_heartbeat(self) -> None:
         if self.status.online and time.monotonic() - self._last_heartbeat >= self.heartbeat_seconds:
             self.heartbeat()
@@ -298,6 +329,7 @@ class SyncWorker:
         while not self._stop.is_set() and not self._wake.is_set():
             if self.client.healthy():
                 self.status = replace(self.status, online=True)
+                self._last_reference = 0.0  # fetch anything that changed while offline
                 self.outbox.wake()
                 return
             self._wake.wait(self.probe_seconds)

@@ -9,3 +9,31 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
+
+
+class Inbox:
+    """An aiosmtpd handler keeping every email it receives: a real SMTP server for tests."""
+
+    def __init__(self) -> None:
+        self.messages = []
+
+    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        from email import message_from_bytes, policy
+
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+    def wait_for(self, n: int, seconds: float = 15.0) -> list:
+        import time
+
+        deadline = time.monotonic() + seconds
+        while len(self.messages) < n and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+def qr_photo(text: str, seed: int = 1):
+    """A QR code as a camera sees it (see `scanner.samples.code_photo`)."""
+    from scanner.samples import code_photo
+
+    return code_photo(text, seed)

@@ -121,11 +121,14 @@ class VisitorSettings(_Section):
     register_hours: int = Field(18, ge=1, le=72)
     ask_vehicle: bool = True
     ask_photo: bool = True
+    # Where staff can export the fire roll-call as CSV (a USB stick's mount point); empty: no export.
+    export_folder: str = ""
 
 
 class PrinterSettings(_Section):
     kind: Literal["none", "cups", "folder"] = "none"
     queue: str = Field("", max_length=127, pattern=r"^[A-Za-z0-9_.-]*$")
+    server: str = Field("", max_length=255, pattern=r"^[A-Za-z0-9_.:\[\]-]*$")  # host:port of a print server
     folder: str = ""
 
     @model_validator(mode="after")

@@ -2,7 +2,8 @@
 
 A layout is rows of keys. A key is a single character, or one of the actions
 `SHIFT`, `BACKSPACE`, `SPACE`, `DONE`, `ALPHABET` (switch Latin / Cyrillic), or a short
-string typed as a whole (".co.uk"). Field kinds: text, email, phone, number, postcode, pin.
+string typed as a whole (".co.uk"). Field kinds: text, email, phone, number, postcode, pin, code (invitation codes,
+references and vehicle registrations: capitals, digits, space and dash).
 
     >>> [len(row) for row in layout("phone", "en")]
     [3, 3, 3, 3]
@@ -16,7 +17,7 @@ import re
 
 SHIFT, BACKSPACE, SPACE, DONE, ALPHABET = "⇧", "⌫", "space", "done", "alphabet"
 ACTIONS = frozenset({SHIFT, BACKSPACE, SPACE, DONE, ALPHABET})
-KINDS = ("text", "email", "phone", "number", "postcode", "pin")
+KINDS = ("text", "email", "phone", "number", "postcode", "pin", "code")
 
 _QWERTY = ["1234567890", "qwertyuiop", "asdfghjkl'", "zxcvbnm,.-"]
 # Letters each language needs beyond plain Latin, on a row of their own.
@@ -39,9 +40,9 @@ def layout(kind: str, lang: str, cyrillic: bool | None = None) -> list[list[str]
         return [list(r) for r in _DIGITS] + [[BACKSPACE, "0", DONE]]
     if kind == "phone":
         return [list(r) for r in _DIGITS] + [["+", "0", BACKSPACE]]
-    if kind == "postcode":
+    if kind in ("postcode", "code"):
         rows = [list("1234567890"), list("QWERTYUIOP"), list("ASDFGHJKL"), list("ZXCVBNM")]
-        rows[-1] += [BACKSPACE]
+        rows[-1] += ["-", BACKSPACE] if kind == "code" else [BACKSPACE]
         return rows + [[SPACE, DONE]]
     if kind == "email":
         rows = [list(r) for r in ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")]
@@ -65,9 +66,10 @@ _ALLOWED = {
     "pin": re.compile(r"[0-9]"),
     "phone": re.compile(r"[0-9+ ]"),
     "postcode": re.compile(r"[A-Za-z0-9 ]"),
+    "code": re.compile(r"[A-Za-z0-9 -]"),
     "email": re.compile(r"[A-Za-z0-9@._+'-]"),
 }
-MAX_LENGTH = {"text": 200, "email": 254, "phone": 16, "number": 12, "postcode": 8, "pin": 8}
+MAX_LENGTH = {"text": 200, "email": 254, "phone": 16, "number": 12, "postcode": 8, "pin": 8, "code": 20}
 
 
 def accepts(kind: str, char: str) -> bool:
@@ -81,6 +83,6 @@ def accepts(kind: str, char: str) -> bool:
 def clean(kind: str, text: str) -> str:
     """Keep only what a field of `kind` accepts, normalised (postcodes upper case)."""
     kept = "".join(c for c in text if accepts(kind, c))
-    if kind == "postcode":
+    if kind in ("postcode", "code"):
         kept = " ".join(kept.upper().split())
     return kept[: MAX_LENGTH[kind]]

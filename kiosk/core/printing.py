@@ -3,6 +3,7 @@
     [printer]
     kind = "cups"            # "none" (default), "cups" or "folder"
     queue = "Reception-Badges"   # cups: the CUPS queue name (lpstat -p lists them)
+    server = ""              # cups: a print server (host:port); empty for this machine's CUPS
     folder = "/var/spool/hubkiosk"  # folder: where PDFs (and PNG previews) are written
 
 `cups` sends the PDF with `lp` (CUPS' own client), so any printer CUPS drives works. `folder`
@@ -67,8 +68,9 @@ class FolderPrinter(Printer):
 class CupsPrinter(Printer):
     kind = "cups"
 
-    def __init__(self, queue: str, lp: str = "lp", timeout: float = 20.0) -> None:
+    def __init__(self, queue: str, server: str = "", lp: str = "lp", timeout: float = 20.0) -> None:
         self.queue = queue
+        self.server = server
         self.lp = lp
         self.timeout = timeout
 
@@ -83,7 +85,8 @@ class CupsPrinter(Printer):
             job.write(pdf)
             job.flush()
             try:
-                done = subprocess.run([self.lp, "-d", self.queue, "-t", title, job.name],
+                where = ["-h", self.server] if self.server else []
+                done = subprocess.run([self.lp, *where, "-d", self.queue, "-t", title, job.name],
                                       capture_output=True, text=True, timeout=self.timeout)
             except subprocess.TimeoutExpired:
                 raise PrintError("the printer did not answer in time") from None
@@ -92,9 +95,9 @@ class CupsPrinter(Printer):
         return done.stdout.strip()  # "request id is Reception-Badges-12 (1 file(s))"
 
 
-def open_printer(kind: str, queue: str = "", folder: str = "") -> Printer:
+def open_printer(kind: str, queue: str = "", folder: str = "", server: str = "") -> Printer:
     if kind == "cups":
-        return CupsPrinter(queue)
+        return CupsPrinter(queue, server)
     if kind == "folder":
         return FolderPrinter(Path(folder))
     return Printer()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import io
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -34,13 +35,16 @@ from kiosk.core.session import Session
 from kiosk.core.settings import DeviceSettings
 from kiosk.core.status import device_status
 from kiosk.ui import screens
+from kiosk.ui import visitor_screens as vs
 from kiosk.ui.i18n import tr
 from kiosk.ui.keynav import KeyboardNavigation
 from kiosk.ui.syncing import KioskSync
 from kiosk.ui.theme import theme
-from kiosk.ui.widgets import ConfirmDialog, IdleWarning, KioskButton, KioskTextInput
+from kiosk.ui.visitors import VisitorFlow
+from kiosk.ui.widgets import ChoiceDialog, ConfirmDialog, IdleWarning, KioskButton, KioskTextInput
 
 _KV_LOADED = False
+log = logging.getLogger("kiosk")
 
 INFO_SCREENS = {"topics": "info_topics", "topic": "info_topic", "results": "info_results", "page": "info_page"}
 SCREENS = {
@@ -52,6 +56,20 @@ SCREENS = {
     "info_page": screens.InfoPageScreen,
     "staff_pin": screens.StaffPinScreen,
     "staff_panel": screens.StaffPanelScreen,
+    "visit_start": vs.VisitStartScreen,
+    "visit_code": vs.VisitCodeScreen,
+    "visit_confirm": vs.VisitConfirmScreen,
+    "visit_about": vs.VisitAboutScreen,
+    "visit_host": vs.VisitHostScreen,
+    "visit_extras": vs.VisitExtrasScreen,
+    "visit_rules": vs.VisitRulesScreen,
+    "visit_welcome": vs.VisitWelcomeScreen,
+    "visit_signout": vs.VisitSignoutScreen,
+    "visit_goodbye": vs.VisitGoodbyeScreen,
+    "appt_start": vs.ApptStartScreen,
+    "appt_ticket": vs.ApptTicketScreen,
+    "staff_visitors": vs.StaffVisitorsScreen,
+    "staff_rollcall": vs.StaffRollCallScreen,
 }
 
 
@@ -59,7 +77,7 @@ def load_kv() -> None:
     """Load the kv rules once per process."""
     global _KV_LOADED
     if not _KV_LOADED:
-        for name in ("widgets.kv", "screens.kv"):
+        for name in ("widgets.kv", "screens.kv", "visitors.kv"):
             Builder.load_file(str(KV_DIR / name))
         _KV_LOADED = True
 
@@ -82,6 +100,7 @@ class KioskApp(App):
         self.session = Session(self.data_dir)
         self.session.sweep()
         self.sync = KioskSync(self.data_dir, self._on_sync_change)
+        self.visitors = VisitorFlow(self)
         self.idle = IdleMonitor(device_config.idle.timeout_seconds, device_config.idle.warning_seconds)
         self.pin_gate = PinGate(
             device_config.staff.pin_hash,
@@ -198,6 +217,11 @@ class KioskApp(App):
         self.idle.start()
         self.show("home")
 
+    def journeys(self) -> list[str]:
+        """The journeys this kiosk offers now (visitors need an enrolled kiosk)."""
+        return [j for j in self.device_config.journeys
+                if j == "information" or self.visitors.available]
+
     def journey_tile(self, journey: str) -> tuple[str, str, str]:
         if journey == "information":
             return (
@@ -205,12 +229,22 @@ class KioskApp(App):
                 tr._("Bins, housing, Council Tax, changes, hubs and opening hours"),
                 "information",
             )
+        if journey == "visitors":
+            return (tr._("Visitors: sign in or out"),
+                    tr._("Here for a meeting or to see a member of staff"), "visitors")
+        if journey == "appointments":
+            return (tr._("I have an appointment"),
+                    tr._("Check in with the reference from your letter or text message"), "appointments")
         raise KeyError(journey)
 
     def open_journey(self, journey: str) -> None:
         if journey == "information":
             self.info = InformationJourney(self.content)
             self.show_info_step()
+        elif journey == "visitors":
+            self.visitors.start()
+        elif journey == "appointments":
+            self.visitors.start_appointment()
 
     def show_info_step(self, direction: str = "left") -> None:
         self.show(INFO_SCREENS[self.info.step], direction)
@@ -236,6 +270,11 @@ class KioskApp(App):
                 self.show_info_step("right")
                 return
             self.go_home()
+        elif current.startswith(("visit_", "appt_")):
+            if not self.visitors.back():
+                self.go_home()
+        elif current in ("staff_visitors", "staff_rollcall") and self.staff_mode:
+            self.show("staff_panel", "right")
         elif current.startswith("staff_"):
             self.finish()
         else:
@@ -246,6 +285,10 @@ class KioskApp(App):
             self.finish()
             return
         self.info = None
+        if self.visitors.checked is not None or self.visitors.ticket is not None or self.visitors.left is not None:
+            self.finish()  # a finished check-in: the next person starts clean
+            return
+        self.visitors.reset()
         self.show("home", "right")
 
     def finish(self) -> None:
@@ -280,6 +323,10 @@ class KioskApp(App):
 
     def _tick(self, _dt) -> None:
         self._update_status_line()
+        try:
+            self.visitors.housekeeping()
+        except Exception as exc:  # noqa: BLE001 - housekeeping must never stop the kiosk
+            log.warning("visitor housekeeping failed: %s", type(exc).__name__)
         state = self.idle.poll()
         if state.phase == "warning":
             self._show_idle_warning(state.seconds_left)
@@ -319,6 +366,7 @@ class KioskApp(App):
                 widget.forget()
         self.keyboard.close()
         self.info = None
+        self.visitors.reset()
         self.staff_mode = False
         self.session.wipe()
         self._set_transition(0)
@@ -430,3 +478,135 @@ class KioskApp(App):
             no_label=tr._("Cancel"),
             yes_action=self.stop,
         ).open()
+
+    # ----- staff: visitors on site and the fire roll-call ------------------------------
+    def staff_visitor_actions(self, visit_id: str) -> None:
+        if not self.staff_mode or not self.visitors.available:
+            return
+        desk = self.visitors.desk
+        visit = desk.register.get(visit_id)
+        if visit is None:
+            return
+        choices = [(tr._("Sign them out"), "danger", lambda: self._staff_sign_out(visit_id))]
+        if desk.printer.available:
+            choices.insert(0, (tr._("Reprint badge"), "primary", lambda: self._staff_reprint(visit_id)))
+        ChoiceDialog(choices, tr._("Cancel"), title=visit.name,
+                     message=tr._("Visiting {host}").format(host=visit.host)).open()
+
+    def _staff_notice(self, screen: str, text: str) -> None:
+        target = self.sm.get_screen(screen)
+        target.notice = text
+        target.refresh()
+
+    def _staff_reprint(self, visit_id: str) -> None:
+        from kiosk.core.printing import PrintError
+        from kiosk.ui.visitors import badge_labels
+
+        desk = self.visitors.desk
+        visit = desk.register.get(visit_id)
+        if visit is None:
+            return
+        try:
+            desk.print_badge(visit, badge_labels(), self.visitors.long_date(), again=True)
+            self._staff_notice("staff_visitors", tr._("The badge is printing."))
+        except PrintError:
+            self._staff_notice("staff_visitors", tr._("The printer did not answer. Check it is on and has labels."))
+
+    def _staff_sign_out(self, visit_id: str) -> None:
+        visit = self.visitors.desk.sign_out(visit_id, "staff")
+        if visit is not None:
+            self._staff_notice("staff_visitors", tr._("{name} is signed out.").format(name=visit.name))
+
+    def staff_start_roll_call(self) -> None:
+        """Everyone on site now, from this kiosk's register (works offline); anyone central knows
+        of who signed in at another kiosk of this site is added when it answers."""
+        if not self.staff_mode or not self.visitors.available:
+            return
+        flow = self.visitors
+        flow.roll = flow.desk.start_roll_call()
+        self.sm.get_screen("staff_rollcall").notice = ""
+        self.show("staff_rollcall")
+        client = self.sync.client
+        if client is None:
+            return
+        roll = flow.roll
+
+        def ask() -> None:
+            try:
+                view = [v.model_dump() for v in client.on_site().visits]
+            except Exception:  # noqa: BLE001 - offline or central busy: the local list stands
+                view = None
+            Clock.schedule_once(lambda _dt: self._roll_call_central(roll, view), 0)
+
+        import threading
+
+        threading.Thread(target=ask, name="roll-call", daemon=True).start()
+
+    def _roll_call_central(self, roll, view) -> None:
+        if self.visitors.roll is not roll:
+            return
+        screen = self.sm.get_screen("staff_rollcall")
+        if view is None:
+            screen.notice = tr._("Central could not be reached: this list is everyone signed in at this kiosk.")
+        else:
+            added = self.visitors.desk.merge_central(roll, view)
+            screen.notice = tr.n_("Central added {n} person signed in at another kiosk.",
+                                  "Central added {n} people signed in at other kiosks.", added).format(n=added) \
+                if added else tr._("Central agrees: everyone on site is listed.")
+        screen.refresh()
+
+    def staff_toggle_safe(self, visit_id: str) -> None:
+        roll = self.visitors.roll
+        if roll is None:
+            return
+        person = next((p for p in roll.people if p["visit_id"] == visit_id), None)
+        if person is not None:
+            self.visitors.desk.mark_safe(roll, visit_id, not person["safe"])
+            self.sm.get_screen("staff_rollcall").refresh()
+
+    def _roll_call_words(self):
+        return ([tr._("Name"), tr._("Organisation"), tr._("Visiting"), tr._("Safe")], tr._("yes"), tr._("not yet"))
+
+    def staff_print_roll_call(self) -> None:
+        from kiosk.core.printing import PrintError
+
+        flow, screen = self.visitors, self.sm.get_screen("staff_rollcall")
+        if flow.roll is None:
+            return
+        if not flow.desk.printer.available:
+            screen.notice = tr._("No printer is set up at this kiosk. Use Export instead.")
+            return
+        headings, yes, no = self._roll_call_words()
+        subtitle = f"{self.device_config.site.name} · {format_datetime(datetime.now(), 'd MMM y, HH:mm', locale=tr.lang)}"
+        try:
+            pdf = flow.desk.roll_call_pdf(flow.roll, tr._("Fire roll-call"), subtitle, headings, yes, no)
+            flow.desk.printer.print_pdf(pdf, "roll-call")
+            screen.notice = tr._("The list is printing.")
+        except PrintError:
+            screen.notice = tr._("The printer did not answer. Check it is on and has paper.")
+
+    def staff_export_roll_call(self) -> None:
+        flow, screen = self.visitors, self.sm.get_screen("staff_rollcall")
+        if flow.roll is None:
+            return
+        folder = self.device_config.visitors.export_folder
+        if not folder or not Path(folder).is_dir():
+            screen.notice = tr._("No export folder is available. Insert the USB stick set up for this kiosk.")
+            return
+        headings, yes, no = self._roll_call_words()
+        name = f"roll-call-{datetime.now():%Y%m%d-%H%M}.csv"
+        try:
+            target = Path(folder) / name
+            target.write_bytes(flow.desk.roll_call_csv(flow.roll, headings, yes, no))
+            target.chmod(0o600)
+            screen.notice = tr._("Saved as {name}.").format(name=name)
+        except OSError:
+            screen.notice = tr._("The list could not be saved. Check the USB stick.")
+
+    def staff_finish_roll_call(self) -> None:
+        flow = self.visitors
+        if flow.roll is None:
+            return
+        flow.desk.finish_roll_call(flow.roll)
+        flow.roll = None
+        self.show("staff_panel", "right")

@@ -84,6 +84,28 @@ class Kiosk:
         touch.touch_up()
         self.settle()
 
+    def draw(self, widget, points) -> None:
+        """Draw one stroke across `widget` with a finger: `points` in 0..1 of its size."""
+        def at(p):
+            return widget.to_window(widget.x + p[0] * widget.width, widget.y + p[1] * widget.height)
+
+        touch = UnitTestTouch(*at(points[0]))
+        touch.touch_down()
+        self.frames(1)
+        for point in points[1:]:
+            touch.touch_move(*at(point))
+            self.frames(1)
+        touch.touch_up()
+        self.settle()
+
+    def until(self, condition, timeout: float = 15.0, what: str = "") -> None:
+        """Draw frames until `condition()` is true (the camera, the network...)."""
+        end = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < end, f"waited {timeout} s for {what or condition}"
+            EventLoop.idle()
+        self.frames(3)
+
     def type(self, text: str) -> None:
         """Type on the on-screen keyboard, one key tap per character."""
         for char in text:
@@ -92,9 +114,10 @@ class Kiosk:
             if key == " ":
                 self.tap(keys["space"])
                 continue
-            target = keys.get(key) or keys.get(key.lower())
-            assert target is not None, f"no key {char!r} on the keyboard: {sorted(keys)}"
-            if char.isupper() and not self.app.keyboard.shift:
+            target = keys.get(key) or keys.get(key.lower()) or keys.get(key.upper())
+            assert target is not None, (f"no key {char!r} in {text!r} on the keyboard: {sorted(keys)} "
+                                        f"(keyboard shown: {self.app.keyboard.shown}, on {self.screen})")
+            if char.isupper() and key not in keys and not self.app.keyboard.shift:
                 self.tap(keys["⇧"])
                 target = {k.key: k for k in self.visible(KeyButton)}[key.lower()]
             self.tap(target)

@@ -66,7 +66,7 @@ class HomeScreen(KioskScreen):
     def refresh(self) -> None:
         grid = self.ids.tiles
         grid.clear_widgets()
-        for journey in app().device_config.journeys:
+        for journey in app().journeys():
             title, summary, icon = app().journey_tile(journey)
             tile = Tile(title=title, summary=summary, icon=icon, item_id=journey)
             tile.bind(on_release=lambda t: app().open_journey(t.item_id))

@@ -11,6 +11,9 @@ from kivy.clock import Clock
 from kiosk.ui.i18n import tr
 from sync.client import CentralClient
 from sync.device import DeviceIdentity, NotEnrolled, open_outbox
+from sync.protocol import site_document
+from sync.reference import ReferenceStore
+from sync.vault import Vault
 from sync.worker import SyncStatus, SyncWorker
 
 
@@ -20,6 +23,8 @@ class KioskSync:
     def __init__(self, data_dir: Path, on_change) -> None:
         self.identity: DeviceIdentity | None = None
         self.worker: SyncWorker | None = None
+        self.references: ReferenceStore | None = None
+        self.client: CentralClient | None = None
         self.status = SyncStatus()
         self._on_change = on_change
         try:
@@ -30,8 +35,18 @@ class KioskSync:
         # Journeys queue records on Kivy's thread while the worker sends on its own: each
         # thread has its own connection to the device database.
         self._outbox = outbox
+        self.vault = Vault.open(data_dir)
+        self.references = ReferenceStore(outbox.db, self.identity.signing_key, self.vault)
         client = CentralClient(self.identity.central_url, self.identity.device_token)
-        self.worker = SyncWorker(outbox.reopen(), client, self.identity.signing_key)
+        worker_outbox = outbox.reopen()
+        names = ("directory", site_document("invites", self.identity.site),
+                 site_document("appointments", self.identity.site))
+        self.worker = SyncWorker(worker_outbox, client, self.identity.signing_key,
+                                 references=ReferenceStore(worker_outbox.db, self.identity.signing_key, self.vault),
+                                 reference_names=names)
+        # A second session for the screens' own questions (returning visitor, roll-call).
+        self.client = client.copy()
+        self.client.timeout = 5.0
         self.worker.add_listener(self._from_worker)
         self.status = SyncStatus(waiting=outbox.waiting())
 

@@ -71,6 +71,19 @@ ICONS = {
     "shift": "\uf062",
     "page": "\uf15c",
     "next": "\uf054",
+    "visitors": "\uf2c1",
+    "appointments": "\uf274",
+    "qr": "\uf029",
+    "sign-out": "\uf2f5",
+    "keyboard": "\uf11c",
+    "camera": "\uf030",
+    "print": "\uf02f",
+    "fire": "\uf06d",
+    "people": "\uf0c0",
+    "signature": "\uf5b7",
+    "walk-in": "\uf234",
+    "export": "\uf56e",
+    "ticket": "\uf3ff",
 }
 
 

@@ -86,6 +86,109 @@ def _exit(app):
     app.confirm_exit()
 
 
+def _wipe(app):
+    """A wipe in the middle of a step (a visit ended), staying in the step's language."""
+    from kiosk.ui.i18n import tr
+
+    lang = tr.lang
+    app.wipe()
+    app.switch_language(lang)
+
+
+def _visitors(app):
+    _start(app)
+    app.open_journey("visitors")
+
+
+def _visit_code(app):
+    _visitors(app)
+    app.visitors.show("visit_code")
+    app.visitors.find_invite("smith")
+
+
+def _visit_confirm(app):
+    _visitors(app)
+    app.visitors.use_invite_code("7KQ2M9")
+
+
+def _visit_about(app):
+    _visitors(app)
+    app.visitors.begin_walk_in()
+    screen = app.sm.get_screen("visit_about")
+    screen.ids.name.text = "Marta Kowalczyk"
+    app.visitors.about_done("😀", "", "marta@")
+
+
+def _visit_host(app):
+    _visitors(app)
+    app.visitors.begin_walk_in()
+    app.visitors.about_done("Marta Kowalczyk", "Keystone Legal LLP", "")
+    screen = app.sm.get_screen("visit_host")
+    # Department names are the council's own words (English); "Regeneration" is not also a
+    # kiosk string, so the check for untranslated text is not misled by it.
+    host = next(h for h in app.visitors.desk.directory().hosts if h.department == "Regeneration")
+    screen.ids.search.text = host.name.split()[-1][:4]
+    screen.choose_host(host.id)
+    screen.choose_purpose("meeting")
+
+
+def _visit_extras(app):
+    _visit_host(app)
+    app.visitors.host_done()
+
+
+def _visit_rules(app):
+    _visit_extras(app)
+    app.visitors.extras_done("KL70 ABC")
+    pad = app.sm.get_screen("visit_rules").ids.pad
+    pad.strokes = [[(0.1, 0.4), (0.2, 0.7), (0.3, 0.3), (0.4, 0.6), (0.5, 0.35), (0.6, 0.65), (0.75, 0.4)]]
+    pad._draw()
+
+
+def _visit_welcome(app):
+    _visit_rules(app)
+    app.sm.get_screen("visit_rules").submit()
+
+
+def _visit_signout(app):
+    _visit_welcome(app)
+    _wipe(app)
+    _visitors(app)
+    app.visitors.begin_sign_out()
+    app.sm.get_screen("visit_signout").ids.name.text = "marta"
+
+
+def _visit_goodbye(app):
+    _visit_signout(app)
+    visit = app.visitors.desk.register.find("marta")[0]
+    app.visitors.sign_out(visit.visit_id, "name")
+
+
+def _appointment(app):
+    _start(app)
+    app.open_journey("appointments")
+    app.visitors.arrive("XX-1")
+
+
+def _ticket(app):
+    _start(app)
+    app.open_journey("appointments")
+    book = app.visitors.desk.appointments()
+    app.visitors.arrive(next(r for r in sorted(book.by_reference) if r not in book.arrived))
+
+
+def _staff_visitors(app):
+    _visit_welcome(app)
+    _wipe(app)
+    _panel(app)
+    app.show("staff_visitors")
+
+
+def _roll_call(app):
+    _staff_visitors(app)
+    app.staff_start_roll_call()
+
+
 STEPS = [
     ("attract", lambda app: None),
     ("home", _start),
@@ -100,6 +203,20 @@ STEPS = [
     ("staff-pin-wrong", _pin_wrong),
     ("staff-panel", _panel),
     ("staff-exit-confirm", _exit),
+    ("visit-start", _visitors),
+    ("visit-code", _visit_code),
+    ("visit-confirm", _visit_confirm),
+    ("visit-about-problem", _visit_about),
+    ("visit-host", _visit_host),
+    ("visit-extras", _visit_extras),
+    ("visit-rules", _visit_rules),
+    ("visit-welcome", _visit_welcome),
+    ("visit-signout", _visit_signout),
+    ("visit-goodbye", _visit_goodbye),
+    ("appointment-problem", _appointment),
+    ("appointment-ticket", _ticket),
+    ("staff-visitors", _staff_visitors),
+    ("staff-roll-call", _roll_call),
 ]
 
 

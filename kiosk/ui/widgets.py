@@ -16,9 +16,12 @@ from kivy.properties import (
 )
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.textinput import TextInput
+from kivy.uix.widget import Widget
+from kivy.metrics import dp
 from kivy.utils import escape_markup
 
 from kiosk.core import keyboards
@@ -95,7 +98,7 @@ class KioskTextInput(TextInput):
     def insert_text(self, substring, from_undo=False):
         room = keyboards.MAX_LENGTH[self.kind] - len(self.text)
         kept = "".join(c for c in substring if keyboards.accepts(self.kind, c))
-        if self.kind == "postcode":
+        if self.kind in ("postcode", "code"):
             kept = kept.upper()
         return super().insert_text(kept[: max(0, room)], from_undo=from_undo)
 
@@ -235,3 +238,106 @@ class ConfirmDialog(ModalView):
     yes_label = StringProperty("")
     no_label = StringProperty("")
     yes_action = ObjectProperty(None, allownone=True)
+
+
+class SignaturePad(Widget):
+    """A box to sign in with a finger. `strokes` are lists of (x, y) in 0..1 of the pad."""
+
+    strokes = ListProperty([])
+
+    def on_touch_down(self, touch):
+        if not self.collide_point(*touch.pos) or self.disabled:
+            return super().on_touch_down(touch)
+        touch.grab(self)
+        self.strokes.append([self._point(touch)])
+        self._draw()
+        return True
+
+    def on_touch_move(self, touch):
+        if touch.grab_current is not self:
+            return super().on_touch_move(touch)
+        if self.collide_point(*touch.pos):
+            self.strokes[-1].append(self._point(touch))
+            self._draw()
+        return True
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is not self:
+            return super().on_touch_up(touch)
+        touch.ungrab(self)
+        return True
+
+    def _point(self, touch) -> tuple[float, float]:
+        return ((touch.x - self.x) / max(1, self.width), (touch.y - self.y) / max(1, self.height))
+
+    def clear(self) -> None:
+        self.strokes = []
+        self._draw()
+
+    def on_size(self, *_args):
+        self._draw()
+
+    def on_pos(self, *_args):
+        self._draw()
+
+    def _draw(self) -> None:
+        from kivy.graphics import Color, Line
+
+        self.canvas.after.clear()
+        with self.canvas.after:
+            Color(*theme.text)
+            for stroke in self.strokes:
+                if len(stroke) > 1:
+                    Line(points=[c for x, y in stroke for c in (self.x + x * self.width, self.y + y * self.height)],
+                         width=dp(2.5))
+
+
+class ChoiceRow(ButtonBehavior, BoxLayout):
+    """A large row to choose: a title and a smaller line under it (a host, a visitor)."""
+
+    title = StringProperty("")
+    detail = StringProperty("")
+    item_id = StringProperty("")
+    selected = BooleanProperty(False)
+    keyboard_focus = BooleanProperty(False)
+
+
+class Notice(Label):
+    """A message beside a field or at the top of a screen; `error` makes it stand out."""
+
+    error = BooleanProperty(False)
+
+
+class NextBar(BoxLayout):
+    """The step's main button at the bottom right ("Next"); hidden while the keyboard is up."""
+
+    label = StringProperty("")
+    __events__ = ("on_next",)
+
+    def on_next(self, *_args):
+        pass
+
+
+class ChoiceDialog(ModalView):
+    """A question with several large answers (`choices`: label, kind, action) and Cancel."""
+
+    title = StringProperty("")
+    message = StringProperty("")
+
+    def __init__(self, choices, cancel_label: str, **kwargs):
+        super().__init__(**kwargs)
+        box = self.ids.choices
+        for label, kind, action in choices:
+            button = KioskButton(label=label, kind=kind, size_hint_y=None, height=theme.touch())
+            button.bind(on_release=lambda _b, act=action: (self.dismiss(), act()))
+            box.add_widget(button)
+        cancel = KioskButton(label=cancel_label, kind="secondary", size_hint_y=None, height=theme.touch())
+        cancel.bind(on_release=lambda _b: self.dismiss())
+        box.add_widget(cancel)
+
+
+class CameraPanel(FloatLayout):
+    """The live camera picture with a frame to aim at, or a message when there is none."""
+
+    texture = ObjectProperty(None, allownone=True)
+    camera_text = StringProperty("")

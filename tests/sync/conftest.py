@@ -74,9 +74,10 @@ def central(tmp_path_factory):
     server.stop()
 
 
-def enrol(central: Central, data: Path, name: str = "kiosk-test") -> subprocess.CompletedProcess:
+def enrol(central: Central, data: Path, name: str = "kiosk-test",
+          site: str = "Central Library") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "provisioning", "enrol", "--server", central.url,
-                           "--code", central.enrol_code(), "--data", str(data), "--name", name],
+                           "--code", central.enrol_code(site), "--data", str(data), "--name", name],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 

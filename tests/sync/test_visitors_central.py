@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -21,24 +20,11 @@ from sync.reference import ReferenceStore
 from sync.vault import Vault
 from sync.worker import SyncWorker, to_wire
 
+from tests.helpers import Inbox
+
 from .conftest import Central, free_port
 
 SITE = "Riverside Civic Centre"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-    def wait_for(self, n: int, seconds: float = 15.0) -> list:
-        deadline = time.monotonic() + seconds
-        while len(self.messages) < n and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +90,7 @@ def test_an_invited_visitor_reaches_central_and_their_host_gets_one_email(office
     to, email = messages[before]
     host_email = next(h["email"] for h in hosts(40) if h["id"] == invite.host_id)
     assert to == [host_email] and invite.visitor in email["Subject"]
-    assert SITE in email.get_payload() and "kiosks@riverside.gov.example" in email["From"]
+    assert SITE in email.get_content() and "kiosks@riverside.gov.example" in email["From"]
     with central_db(office) as db:
         assert db.execute("SELECT name, signed_out_at FROM visits WHERE visit_id = ?",
                           [checked.visit.visit_id]).fetchone() == (invite.visitor, None)

@@ -22,10 +22,52 @@ from kiosk.ui.driver import Kiosk  # noqa: E402
 load_kv()
 
 
+SITE = "Riverside Central Library"
+
+
 @pytest.fixture(scope="session")
-def kiosk_app(tmp_path_factory):
+def smtp():
+    """A real SMTP server on loopback (aiosmtpd) receiving central's emails."""
+    from aiosmtpd.controller import Controller
+
+    from tests.helpers import Inbox
+    from tests.sync.conftest import free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    controller.inbox = inbox
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def office(smtp, tmp_path_factory):
+    """Central, with a demo directory, today's invitations and appointments for the site."""
+    from tests.sync.conftest import Central
+
+    central = Central(tmp_path_factory.mktemp("central"), "--smtp-host", "127.0.0.1",
+                      "--smtp-port", str(smtp.port), "--smtp-from", "kiosks@riverside.gov.example")
+    done = central.cli("demo-data", "--site", SITE, "--hosts", "200")
+    assert done.returncode == 0, done.stderr
+    central.start()
+    yield central
+    central.stop()
+
+
+@pytest.fixture(scope="session")
+def kiosk_app(office, tmp_path_factory):
+    """The kiosk app, enrolled with `office`, printing badges as files."""
+    from kiosk.core.config import CameraSettings, PrinterSettings
+    from tests.sync.conftest import enrol
+
     data = tmp_path_factory.mktemp("kiosk-data")
-    app = KioskApp(KioskConfig(), data)
+    done = enrol(office, data, site=SITE)
+    assert done.returncode == 0, done.stderr
+    config = KioskConfig().model_copy(update={
+        "printer": PrinterSettings(kind="folder", folder=str(data.parent / "printed")),
+        "camera": CameraSettings(source="none")})  # tests hold up images with a folder camera
+    app = KioskApp(config, data)
     app._run_prepare()
     app.transition_seconds = 0.05
     yield app

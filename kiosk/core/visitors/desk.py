@@ -102,7 +102,7 @@ class VisitorDesk:
         self.printer = printer
         self.site = site
         self.device = device
-        self.online = online  # () -> True / False / None (not known yet)
+        self.online = online  # () -> True / False / None (not known yet, treated as offline)
         self.clock = clock
         self.today = today
         self.register = OnSiteRegister(outbox.db, vault, clock)
@@ -131,7 +131,7 @@ class VisitorDesk:
         """Check in an invited visitor (the invitation already found for today)."""
         for visit in self.register.on_site():
             if visit.invite_code == invite.code:
-                return CheckedIn(visit, "", self.online() is False)  # a second tap: the same visit
+                return CheckedIn(visit, "", self.online() is not True)  # a second tap: the same visit
         payload = {"type": "invite", "invite_code": invite.code, "name": invite.visitor, "company": invite.company,
                    "host_id": invite.host_id, "host_name": invite.host, "purpose": "meeting"}
         return self._check_in(payload, {}, invite_code=invite.code)
@@ -157,7 +157,7 @@ class VisitorDesk:
         visit = Visit(visit_id=visit_id, name=payload["name"], company=payload["company"],
                       host=payload["host_name"], host_id=payload["host_id"], kind=payload["type"],
                       checked_in_at=now, invite_code=invite_code)
-        offline = self.online() is False
+        offline = self.online() is not True  # not yet known counts as offline: promise nothing
         record = {**payload, "visit_id": visit_id, "site": self.site, "device": self.device,
                   "checked_in_at": _iso(now), "kiosk_offline": offline}
         self.outbox.enqueue("visitor-checkin", record, attachments=attachments, record_id=visit_id,
@@ -258,15 +258,32 @@ class VisitorDesk:
         """Everyone on site by the local register, plus anyone central knows of who signed in
         at another kiosk of this site (when online)."""
         self.register.clear_roll_call()
-        people = [{"visit_id": v.visit_id, "name": v.name, "company": v.company, "host": v.host,
-                   "here": True, "safe": False} for v in self.register.on_site()]
-        known = {p["visit_id"] for p in people}
-        for other in central_view or []:
-            if other.get("visit_id") not in known:
-                people.append({"visit_id": other["visit_id"], "name": other.get("name", ""),
-                               "company": other.get("company", ""), "host": other.get("host_name", ""),
-                               "here": False, "safe": False})
-        return RollCall(self.clock(), people)
+        roll = RollCall(self.clock(), [{"visit_id": v.visit_id, "name": v.name, "company": v.company,
+                                        "host": v.host, "here": True, "safe": False}
+                                       for v in self.register.on_site()])
+        self.merge_central(roll, central_view or [])
+        return roll
+
+    def merge_central(self, roll: RollCall, central_view: list[dict]) -> int:
+        """Add people central knows are on site (signed in at other kiosks); how many were new."""
+        known = {p["visit_id"] for p in roll.people}
+        added = 0
+        for other in central_view:
+            if other.get("visit_id") and other["visit_id"] not in known:
+                roll.people.append({"visit_id": other["visit_id"], "name": other.get("name", ""),
+                                    "company": other.get("company", ""), "host": other.get("host_name", ""),
+                                    "here": False, "safe": False})
+                known.add(other["visit_id"])
+                added += 1
+        return added
+
+    def roll_call_pdf(self, roll: RollCall, title: str, subtitle: str, headings: list[str], yes: str,
+                      no: str) -> bytes:
+        from kiosk.core.visitors.lists import list_pdf
+
+        rows = [[p["name"], p["company"], p["host"], yes if p["safe"] else no]
+                for p in sorted(roll.people, key=lambda p: (p["safe"], p["name"]))]
+        return list_pdf(title, subtitle, headings, rows)
 
     def mark_safe(self, roll: RollCall, visit_id: str, safe: bool = True) -> None:
         for person in roll.people:

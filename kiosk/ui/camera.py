@@ -1,0 +1,117 @@
+"""The camera on screen: a live preview texture, and codes read from it on a helper thread.
+
+Frames are shown at about 15 a second, downscaled for the preview; every few frames one goes
+to a single decoding thread (never more than one at a time, so a slow frame never queues
+work). Nothing is kept: the last frame is dropped when the preview stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+import cv2
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.graphics.texture import Texture
+from kivy.properties import BooleanProperty, ObjectProperty
+
+from scanner.camera import CameraError, open_camera
+from scanner.codes import read_codes
+
+log = logging.getLogger("kiosk.camera")
+PREVIEW_WIDTH = 640
+
+
+class CameraFeed(EventDispatcher):
+    texture = ObjectProperty(None, allownone=True)
+    running = BooleanProperty(False)
+    failed = BooleanProperty(False)
+
+    def __init__(self, source: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self._camera = None
+        self._event = None
+        self._on_code = None
+        self._decoding = False
+        self._frames = 0
+        self._last = None
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="codes")
+
+    @property
+    def available(self) -> bool:
+        return self.source != "none"
+
+    def start(self, on_code=None) -> None:
+        """Show the camera; `on_code(text)` is called (on Kivy's thread) for each code read."""
+        self._on_code = on_code
+        if self.running:
+            return
+        try:
+            self._camera = open_camera(self.source)
+        except (CameraError, OSError, ValueError) as exc:
+            log.warning("camera unavailable: %s", exc)
+            self._camera = None
+        self.failed = self._camera is None and self.available
+        if self._camera is None:
+            return
+        self.running = True
+        self._event = Clock.schedule_interval(self._tick, 1 / 15)
+
+    def stop(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+        if self._camera is not None:
+            self._camera.close()
+            self._camera = None
+        self.running = False
+        self._on_code = None
+        self._last = None
+        self.texture = None
+
+    def snapshot(self):
+        """The latest full-size frame (BGR), or None."""
+        return None if self._last is None else self._last.copy()
+
+    def _tick(self, _dt) -> None:
+        if self._camera is None:
+            return
+        try:
+            frame = self._camera.read()
+        except CameraError:
+            self.failed = True
+            self.stop()
+            return
+        if frame is None:
+            return
+        self._last = frame
+        h, w = frame.shape[:2]
+        scale = PREVIEW_WIDTH / w
+        preview = cv2.resize(frame, (PREVIEW_WIDTH, max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+        preview = cv2.flip(preview, 0)  # OpenCV rows run top-down, textures bottom-up
+        ph, pw = preview.shape[:2]
+        texture = self.texture
+        if texture is None or texture.size != (pw, ph):
+            texture = Texture.create(size=(pw, ph), colorfmt="bgr")
+        texture.blit_buffer(preview.tobytes(), colorfmt="bgr", bufferfmt="ubyte")
+        self.texture = texture
+        self.property("texture").dispatch(self)
+        self._frames += 1
+        if self._on_code is not None and not self._decoding and self._frames % 3 == 0:
+            self._decoding = True
+            self._pool.submit(self._decode, frame)
+
+    def _decode(self, frame) -> None:
+        try:
+            codes = read_codes(frame)
+        except Exception as exc:  # noqa: BLE001 - a bad frame must not stop the preview
+            log.warning("code reading failed: %s", type(exc).__name__)
+            codes = []
+        Clock.schedule_once(lambda _dt: self._decoded(codes), 0)
+
+    def _decoded(self, codes) -> None:
+        self._decoding = False
+        if codes and self._on_code is not None:
+            self._on_code(codes[0].text)

@@ -1,0 +1,392 @@
+"""Which visitor and appointment screen shows next, and what it says.
+
+The rules are in `kiosk.core.visitors` (the desk); this class turns taps into calls on it
+and results into screens. Screens read what they show from here (`flow.form`, `flow.invite`,
+`flow.message`...) and call its methods; nothing here draws.
+
+Screens (names in `SCREENS`):
+
+    visit_start --scan invite--> visit_confirm --yes--> visit_welcome
+        |--type code or name--> visit_code --found--> visit_confirm
+        |--no invitation--> visit_about -> visit_host -> visit_extras -> visit_rules -> visit_welcome
+        |--scan badge / signing out--> visit_signout --> visit_goodbye
+    appt_start --reference or letter QR--> appt_ticket
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date, datetime
+
+import cv2
+from babel.dates import format_date, format_time
+from kivy.clock import Clock
+
+from kiosk.core.printing import PrintError, open_printer
+from kiosk.core.visitors import _, codes
+from kiosk.core.visitors.appointments import AppointmentProblem
+from kiosk.core.visitors.desk import DeskError, VisitorDesk, WalkIn
+from kiosk.core.visitors.invites import InviteProblem
+from kiosk.core.visitors.signature import render_signature
+from kiosk.core.visitors.validation import Invalid
+from kiosk.ui.camera import CameraFeed
+from kiosk.ui.i18n import tr
+from sync import SyncError
+
+log = logging.getLogger("kiosk.visitors")
+
+def purpose_label(purpose: str) -> str:
+    labels = {
+        "meeting": tr._("A meeting"),
+        "interview": tr._("An interview"),
+        "contractor": tr._("Contract or maintenance work"),
+        "delivery": tr._("A delivery or collection"),
+        "event": tr._("An event or training"),
+        "other": tr._("Something else"),
+    }
+    return labels[purpose]
+
+
+def site_rules() -> list[str]:
+    return [
+        tr._("Wear your visitor badge where it can be seen, all the time you are here."),
+        tr._("Stay with your host outside the public areas."),
+        tr._("If the fire alarm sounds, leave by the nearest exit and go to the assembly point. "
+             "Do not use the lifts."),
+        tr._("Keep anything you see or hear about residents or staff confidential."),
+        tr._("Do not take photos or recordings without permission."),
+    ]
+
+
+def badge_labels() -> dict[str, str]:
+    return {"label_visitor": tr._("VISITOR"), "label_visiting": tr._("Visiting"),
+            "label_sign_out": tr._("Scan to sign out")}
+
+
+class VisitorFlow:
+    def __init__(self, app) -> None:
+        self.app = app
+        cfg = app.device_config
+        self.camera = CameraFeed(cfg.camera.source)
+        self.desk: VisitorDesk | None = None
+        if app.sync.enrolled:
+            self.desk = VisitorDesk(
+                app.sync.outbox, app.sync.references, app.sync.vault, cfg.visitors,
+                open_printer(cfg.printer.kind, cfg.printer.queue, cfg.printer.folder, cfg.printer.server),
+                site=app.sync.identity.site, device=cfg.site.device_name, online=lambda: app.sync.status.online)
+        self._last_auto_sign_out: date | None = None
+        self._last_purge = 0.0
+        self.reset()
+
+    @property
+    def available(self) -> bool:
+        """Visitors need an enrolled kiosk (somewhere to send what they give)."""
+        return self.desk is not None
+
+    # ----- the state one visitor builds up ------------------------------------------------
+    def reset(self) -> None:
+        """Forget everything about the current visitor (the wipe)."""
+        self.camera.stop()
+        self.form = WalkIn()
+        self.invite = None
+        self.matches: list = []  # invitations matching a typed name
+        self.checked = None  # CheckedIn
+        self.printed: bool | None = None  # True printed, False no printer, None failed
+        self.left = None  # the Visit just signed out
+        self.ticket = None
+        self.message = ""
+        self.field = ""  # the field the message is about
+        self.returning_note = ""
+        self.screens_seen: list[str] = []
+        self.roll = None
+        self._scan_guard = ""
+
+    def show(self, name: str, direction: str = "left", keep_message: bool = False) -> None:
+        if not keep_message:
+            self.message, self.field = "", ""
+        self.screens_seen.append(name)
+        self.app.show(name, direction)
+
+    def say(self, message: str = "", field: str = "") -> None:
+        self.message, self.field = (tr._(message) if message else ""), field
+        screen = self.app.sm.current_screen
+        if screen is not None:
+            screen.refresh()
+
+    # ----- starting -------------------------------------------------------------------
+    def start(self) -> None:
+        self.reset()
+        self.show("visit_start")
+
+    def start_appointment(self) -> None:
+        self.reset()
+        self.show("appt_start")
+
+    def start_camera(self) -> None:
+        """Called by screens that show the camera: codes read go to `scanned`."""
+        self._scan_guard = ""
+        self.camera.start(self.scanned)
+
+    def stop_camera(self) -> None:
+        self.camera.stop()
+
+    # ----- what the camera (or a typed code) says -------------------------------------------
+    def scanned(self, text: str) -> None:
+        if text == self._scan_guard:
+            return  # the same code still in front of the camera
+        self._scan_guard = text
+        where = self.app.sm.current
+        found = codes.parse(text)
+        if found is None:
+            self.say(_("This code is not one of ours. Please hold up the QR code from your invitation, "
+                     "badge or appointment letter."))
+            return
+        if found.kind == codes.INVITE and where == "visit_start":
+            self.use_invite_code(found.value)
+        elif found.kind == codes.BADGE and where in ("visit_start", "visit_signout"):
+            self.sign_out(found.value, "badge")
+        elif found.kind == codes.APPOINTMENT and where in ("appt_start", "visit_start"):
+            self.arrive(found.value)
+        elif found.kind == codes.APPOINTMENT:
+            self.say(_("This is an appointment letter. Please go back and choose \"I have an appointment\"."))
+        else:
+            self.say(_("This code is for something else. Please use the buttons on this screen."))
+
+    # ----- invited visitors -------------------------------------------------------------
+    def use_invite_code(self, typed: str) -> None:
+        try:
+            self.invite = self.desk.invites().find_code(typed)
+        except InviteProblem as problem:
+            self.say(problem.message, "code")
+            return
+        self.message = ""
+        self.show("visit_confirm")
+
+    def find_invite(self, typed: str) -> None:
+        """A code or a name typed on the code screen."""
+        text = typed.strip()
+        if not text:
+            self.say(_("Please type the code from your invitation, or your name."), "code")
+            return
+        book = self.desk.invites()
+        if len(codes.normalise_code(text)) == 6 and any(c.isdigit() for c in text):
+            self.use_invite_code(text)
+            return
+        self.matches = book.find_name(text)
+        if not self.matches:
+            if len(text.replace(" ", "")) < 3:
+                self.say(_("Please type at least three letters of your name."), "code")
+            else:
+                self.say(_("We could not find an invitation for that name today. Please check the spelling, "
+                         "or sign in without an invitation."), "code")
+            return
+        self.message = ""
+        screen = self.app.sm.current_screen
+        if screen is not None:
+            screen.refresh()
+
+    def choose_invite(self, code: str) -> None:
+        self.use_invite_code(code)
+
+    def confirm_invite(self) -> None:
+        if self.invite is None or self.checked is not None:
+            return  # a second tap while the first is being handled
+        try:
+            self.checked = self.desk.check_in_invite(self.invite)
+        except InviteProblem as problem:
+            self.say(problem.message)
+            return
+        self._after_check_in()
+
+    def not_me(self) -> None:
+        self.invite = None
+        self.show("visit_code")
+
+    # ----- walk-in visitors -------------------------------------------------------------
+    def begin_walk_in(self) -> None:
+        self.form = WalkIn()
+        self.message = ""
+        self.show("visit_about")
+
+    def look_up_returning(self, email: str) -> None:
+        """Fill in a returning visitor's details from central (online only, on a thread)."""
+        client = self.app.sync.client
+        if client is None or "@" not in email or self.app.sync.status.online is False:
+            return
+        form = self.form
+
+        def ask() -> None:
+            try:
+                found = client.returning_visitor(email.strip())
+            except SyncError:
+                found = None
+            if found is not None:
+                Clock.schedule_once(lambda _dt: self._returning(form, found), 0)
+
+        threading.Thread(target=ask, name="returning-visitor", daemon=True).start()
+
+    def _returning(self, form: WalkIn, found) -> None:
+        if form is not self.form or self.app.sm.current != "visit_about":
+            return  # they moved on, or someone else is here now
+        screen = self.app.sm.current_screen
+        filled = screen.prefill(found.name, found.company)
+        if filled:
+            self.form.vehicle = self.form.vehicle or found.vehicle
+            self.form.returning = True
+            self.returning_note = tr._("Welcome back! We have filled in your details. Please check them.")
+            screen.refresh()
+
+    def about_done(self, name: str, company: str, email: str) -> None:
+        self.form.name, self.form.company, self.form.email = name, company, email
+        try:
+            self.form = self.form.check_about()
+        except Invalid as problem:
+            self.say(problem.message, problem.field)
+            return
+        self.message = ""
+        self.show("visit_host")
+
+    def search_hosts(self, typed: str) -> list:
+        return self.desk.directory().search(typed)
+
+    def choose_host(self, host_id: str) -> None:
+        self.form.host = self.desk.directory().get(host_id)
+        self.message = ""
+
+    def choose_purpose(self, purpose: str) -> None:
+        self.form.purpose = purpose
+        self.message = ""
+
+    def host_done(self) -> None:
+        try:
+            self.form.check_visiting(self.desk.directory())
+        except Invalid as problem:
+            self.say(problem.message, problem.field)
+            return
+        self.message = ""
+        self.show("visit_extras")
+
+    def take_photo(self) -> bool:
+        frame = self.camera.snapshot()
+        if frame is None:
+            self.say(_("The camera is not ready. Please try again, or carry on without a photo."), "photo")
+            return False
+        h, w = frame.shape[:2]
+        side = min(h, w)
+        square = frame[(h - side) // 2:(h + side) // 2, (w - side) // 2:(w + side) // 2]
+        square = cv2.resize(square, (480, 480), interpolation=cv2.INTER_AREA)
+        ok, jpeg = cv2.imencode(".jpg", square, [cv2.IMWRITE_JPEG_QUALITY, 85])
+        self.form.photo_jpeg = jpeg.tobytes() if ok else None
+        self.form.photo_consent = self.form.photo_jpeg is not None
+        self.message = ""
+        return ok
+
+    def forget_photo(self) -> None:
+        self.form.photo_jpeg = None
+        self.form.photo_consent = False
+
+    def extras_done(self, vehicle: str) -> None:
+        from kiosk.core.visitors.validation import clean_vehicle
+
+        try:
+            self.form.vehicle = clean_vehicle(vehicle)
+        except Invalid as problem:
+            self.say(problem.message, problem.field)
+            return
+        self.camera.stop()
+        self.message = ""
+        self.show("visit_rules")
+
+    def rules_done(self, strokes) -> None:
+        if self.checked is not None:
+            return  # a second tap
+        try:
+            self.form.signature_png = render_signature(strokes)
+            self.checked = self.desk.check_in_walk_in(self.form)
+        except Invalid as problem:
+            self.message, self.field = tr._(problem.message), problem.field
+            if problem.field in ("name", "company", "email"):
+                self.show("visit_about", "right", keep_message=True)
+            elif problem.field in ("host", "purpose"):
+                self.show("visit_host", "right", keep_message=True)
+            else:
+                self.say(problem.message, problem.field)
+            return
+        self._after_check_in()
+
+    def _after_check_in(self) -> None:
+        visit = self.checked.visit
+        try:
+            self.printed = self.desk.print_badge(visit, badge_labels(), self.long_date())
+        except PrintError as exc:
+            log.warning("badge not printed: %s", exc)
+            self.printed = None
+        self.message = ""
+        self.show("visit_welcome")
+
+    # ----- signing out ------------------------------------------------------------------
+    def begin_sign_out(self) -> None:
+        self.message = ""
+        self.show("visit_signout")
+
+    def find_on_site(self, typed: str) -> list:
+        return self.desk.register.find(typed)
+
+    def sign_out(self, visit_id: str, how: str) -> None:
+        visit = self.desk.sign_out(visit_id, how)
+        if visit is None:
+            self.say(_("You are already signed out. Thank you for visiting."))
+            return
+        self.left = visit
+        self.camera.stop()
+        self.show("visit_goodbye")
+
+    # ----- appointments -----------------------------------------------------------------
+    def arrive(self, typed: str) -> None:
+        if self.ticket is not None:
+            return
+        try:
+            appointment = self.desk.appointments().find(typed)
+            self.ticket = self.desk.arrive(appointment)
+        except (AppointmentProblem, DeskError) as problem:
+            self.say(problem.message, "reference")
+            return
+        self.camera.stop()
+        self.message = ""
+        self.show("appt_ticket")
+
+    # ----- going back -------------------------------------------------------------------
+    BACK = {"visit_code": "visit_start", "visit_confirm": "visit_start", "visit_about": "visit_start",
+            "visit_host": "visit_about", "visit_extras": "visit_host", "visit_rules": "visit_extras",
+            "visit_signout": "visit_start"}
+
+    def back(self) -> bool:
+        """Go one step back; False when the journey should end (back to home)."""
+        target = self.BACK.get(self.app.sm.current)
+        if target is None or self.checked is not None:
+            return False
+        self.message = ""
+        self.show(target, "right")
+        return True
+
+    # ----- words for screens ------------------------------------------------------------
+    def long_date(self) -> str:
+        return format_date(date.today(), "EEEE d MMMM y", locale=tr.lang)
+
+    def time_text(self, moment: float) -> str:
+        return format_time(datetime.fromtimestamp(moment), "HH:mm", locale=tr.lang)
+
+    # ----- housekeeping (every half minute from the app's tick) ---------------------------
+    def housekeeping(self, now: datetime | None = None) -> None:
+        if self.desk is None:
+            return
+        now = now or datetime.now()
+        if self.desk.auto_sign_out_due(now, self._last_auto_sign_out):
+            count = self.desk.sign_out_everyone("auto")
+            self._last_auto_sign_out = now.date()
+            if count:
+                log.info("evening sign-out: %d visitors", count)
+        if now.timestamp() - self._last_purge > 600:
+            self.desk.purge()
+            self._last_purge = now.timestamp()

@@ -1,0 +1,273 @@
+"""Visitors and appointments driven end to end under Xvfb: taps on the real window, a folder
+camera holding up real images (decoded by zxing-cpp), a real central on loopback and a real
+SMTP server receiving the host's email."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import pytest
+
+from kiosk.ui.widgets import ChoiceRow, KeyButton, KioskTextInput, Notice, SignaturePad
+from tests.helpers import qr_photo
+
+from .conftest import SITE
+
+
+def central_db(office):
+    return sqlite3.connect(office.data / "central.db")
+
+
+def wait_for_references(kiosk) -> None:
+    refs = kiosk.app.sync.references
+    kiosk.until(lambda: refs.version("directory") > 0 and refs.get(f"invites.{SITE.lower().replace(' ', '-')}"),
+                what="reference data from central")
+
+
+def hold_up(kiosk, tmp_path: Path, image) -> None:
+    """Put `image` in front of the camera (a folder camera showing just it)."""
+    folder = tmp_path / "camera"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    cv2.imwrite(str(folder / "frame.png"), image)
+    kiosk.app.visitors.camera.source = f"folder:{folder}"
+
+
+def unused_invites(kiosk):
+    book = kiosk.app.visitors.desk.invites()
+    return sorted((i for i in book.invites.values() if i.code not in book.used and i.date == book.today),
+                  key=lambda i: i.code)
+
+
+def start_visitors(kiosk) -> None:
+    kiosk.tap_at(640, 400)  # the attract screen
+    wait_for_references(kiosk)
+    kiosk.app.sm.current_screen.refresh()  # the home tiles, now that the data is here
+    kiosk.settle()
+    kiosk.tap(kiosk.tile("Visitors: sign in or out"))
+    assert kiosk.screen == "visit_start"
+
+
+def field(kiosk, hint_or_id: str) -> KioskTextInput:
+    screen = kiosk.app.sm.current_screen
+    return screen.ids[hint_or_id]
+
+
+def type_into(kiosk, widget: KioskTextInput, text: str) -> None:
+    kiosk.tap(widget)
+    kiosk.type(text)
+
+
+def synced(kiosk, office, query: str, args, timeout: float = 20.0):
+    kiosk.app.sync.worker.nudge()
+    found = []
+
+    def check():
+        with central_db(office) as db:
+            found[:] = db.execute(query, args).fetchall()
+        return bool(found)
+
+    kiosk.until(check, timeout, what=query)
+    return found
+
+
+def test_an_invited_visitor_scans_and_is_in_with_one_tap(kiosk, office, smtp, tmp_path):
+    with central_db(office) as db:
+        code, visitor, host_id = db.execute(
+            "SELECT code, visitor, host_id FROM invites WHERE used_at IS NULL ORDER BY code LIMIT 1").fetchone()
+        host_email = db.execute("SELECT email FROM hosts WHERE id = ?", [host_id]).fetchone()[0]
+    hold_up(kiosk, tmp_path, qr_photo(f"HKV1:{code}"))
+    start_visitors(kiosk)
+    kiosk.until(lambda: kiosk.screen == "visit_confirm", what="the invitation QR read by the camera")
+    kiosk.until_still()
+    assert kiosk.app.sm.current_screen.visitor == visitor, kiosk.app.sm.current_screen.message
+    taps = 0
+    kiosk.tap(kiosk.button("Yes, sign me in"))
+    taps += 1
+    assert kiosk.screen == "visit_welcome" and taps <= 2
+    assert kiosk.app.visitors.printed  # the badge went to the (folder) printer
+    printed = sorted((kiosk.app.data_dir.parent / "printed").glob("*.pdf"))
+    assert printed and printed[-1].read_bytes().startswith(b"%PDF")
+    (visit_id,) = synced(kiosk, office, "SELECT visit_id FROM visits WHERE name = ?", [visitor])[0]
+    def host_told():
+        return any(to == [host_email] and visitor in mail["Subject"] for to, mail in smtp.inbox.messages)
+
+    kiosk.until(host_told, 30, what=f"the email to the host (inbox: {[m['Subject'] for _t, m in smtp.inbox.messages]})")
+    kiosk.tap(kiosk.button("Done"))
+    assert kiosk.screen == "attract" and kiosk.app.visitors.checked is None
+    # The badge's QR signs them out.
+    badge_png = sorted((kiosk.app.data_dir.parent / "printed").glob("*.png"))[-1]
+    hold_up(kiosk, tmp_path, cv2.imread(str(badge_png)))
+    start_visitors(kiosk)
+    kiosk.until(lambda: kiosk.screen == "visit_goodbye", what="the badge QR read by the camera")
+    synced(kiosk, office, "SELECT 1 FROM visits WHERE visit_id = ? AND signed_out_at IS NOT NULL", [visit_id])
+    kiosk.app.finish()
+
+
+def test_a_walk_in_visitor_in_six_screens_and_nothing_readable_left(kiosk, office, smtp):
+    start_visitors(kiosk)
+    flow = kiosk.app.visitors
+    kiosk.tap(kiosk.button("I do not have an invitation"))
+    assert kiosk.screen == "visit_about"
+    type_into(kiosk, field(kiosk, "name"), "Zofia Quenby")
+    type_into(kiosk, field(kiosk, "company"), "Harbour Consulting")
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Next"))
+    assert kiosk.screen == "visit_host"
+    host = flow.desk.directory().hosts[3]
+    type_into(kiosk, field(kiosk, "search"), host.name.split()[-1][:4].lower())
+    rows = [r for r in kiosk.visible(ChoiceRow) if r.item_id == host.id]
+    assert rows, f"{host.name} not offered"
+    kiosk.tap(rows[0])
+    kiosk.tap(kiosk.button("A meeting"))
+    kiosk.tap(kiosk.button("Next"))
+    assert kiosk.screen == "visit_extras"
+    type_into(kiosk, field(kiosk, "vehicle"), "ZQ71 ABC")
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Next"))
+    assert kiosk.screen == "visit_rules"
+    kiosk.tap(kiosk.button("I agree, sign me in"))  # not signed yet
+    assert kiosk.screen == "visit_rules"
+    assert "sign in the box" in " ".join(n.text for n in kiosk.visible(Notice))
+    pad = kiosk.visible(SignaturePad)[0]
+    kiosk.draw(pad, [(0.1, 0.3), (0.25, 0.7), (0.4, 0.3), (0.55, 0.7), (0.7, 0.3), (0.85, 0.6)])
+    kiosk.tap(kiosk.button("I agree, sign me in"))
+    assert kiosk.screen == "visit_welcome"
+    assert len(flow.screens_seen) <= 6, flow.screens_seen
+    record = synced(kiosk, office, "SELECT r.id, r.complete FROM records r JOIN visits v ON v.visit_id = r.id "
+                                   "WHERE v.name = ?", ["Zofia Quenby"])[0]
+    synced(kiosk, office, "SELECT 1 FROM records WHERE id = ? AND complete", [record[0]])  # the signature arrived
+    # At rest: nothing the visitor typed is readable anywhere in the kiosk's data folder.
+    secrets = [b"Zofia", b"Quenby", b"Harbour Consulting", b"ZQ71"]
+    for path in kiosk.app.data_dir.rglob("*"):
+        if path.is_file():
+            content = path.read_bytes()
+            assert not [s for s in secrets if s in content], path
+    kiosk.tap(kiosk.button("Done"))
+    assert kiosk.screen == "attract"
+    assert not [w for w in kiosk.widgets() if isinstance(w, KioskTextInput) and "Quenby" in w.text]
+
+
+def test_a_returning_visitor_is_recognised_by_email(kiosk, office):
+    flow = kiosk.app.visitors
+    start_visitors(kiosk)
+    desk = flow.desk
+    from kiosk.core.visitors.desk import WalkIn
+
+    desk.check_in_walk_in(WalkIn(name="Imogen Returning", company="Citywide Lifts", email="imogen@lifts.example",
+                                 host=desk.directory().hosts[0], purpose="contractor", vehicle="CL19 LFT",
+                                 signature_png=b"\x89PNG signature"))
+    synced(kiosk, office, "SELECT 1 FROM visits WHERE name = ?", ["Imogen Returning"])
+    kiosk.tap(kiosk.button("I do not have an invitation"))
+    type_into(kiosk, field(kiosk, "email"), "imogen@lifts.example")
+    kiosk.tap({k.key: k for k in kiosk.visible(KeyButton)}["done"])
+    screen = kiosk.app.sm.current_screen
+    kiosk.until(lambda: screen.ids.name.text == "Imogen Returning", what="details filled in from central")
+    assert screen.ids.company.text == "Citywide Lifts" and "Welcome back" in screen.note
+    assert flow.form.vehicle == "CL19 LFT" and flow.form.returning
+    kiosk.app.finish()
+
+
+def test_bad_input_gets_kind_messages_and_nothing_is_stored(kiosk, office, tmp_path):
+    before = kiosk.app.sync.outbox.counts()
+    hold_up(kiosk, tmp_path, qr_photo("https://example.com/free-wifi"))
+    start_visitors(kiosk)
+    kiosk.until(lambda: "not one of ours" in kiosk.app.sm.current_screen.message, what="a foreign QR code")
+    kiosk.app.visitors.camera.source = "none"
+    kiosk.tap(kiosk.button("Type my invitation code"))
+    type_into(kiosk, field(kiosk, "code"), "ZZ9ZZZ")
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Find"))
+    assert "could not find" in kiosk.app.sm.current_screen.message
+    kiosk.tap(kiosk.button("Back"))
+    assert kiosk.screen == "visit_start"
+    kiosk.tap(kiosk.button("I do not have an invitation"))
+    kiosk.tap(kiosk.button("Next"))  # nothing typed
+    assert kiosk.screen == "visit_about" and kiosk.app.sm.current_screen.message == "Please type your name."
+    kiosk.app.visitors.about_done("x" * 10_000, "", "")
+    assert "too long" in kiosk.app.sm.current_screen.message
+    kiosk.app.visitors.about_done("Robert'); DROP TABLE visits;--", "", "")
+    assert "letters only" in kiosk.app.sm.current_screen.message
+    assert kiosk.app.sync.outbox.counts() == before
+    kiosk.app.finish()
+
+
+def test_offline_visitors_are_sent_to_the_meet_and_greet_point(kiosk):
+    start_visitors(kiosk)
+    sync = kiosk.app.sync
+    sync.status = replace(sync.status, online=False)
+    try:
+        invite = unused_invites(kiosk)[0]
+        kiosk.app.visitors.use_invite_code(invite.code)
+        kiosk.settle()
+        kiosk.tap(kiosk.button("Yes, sign me in"))
+        screen = kiosk.app.sm.current_screen
+        assert kiosk.screen == "visit_welcome" and "meet-and-greet" in screen.host_line
+    finally:
+        sync.status = replace(sync.status, online=True)
+        kiosk.app.finish()
+
+
+def test_an_appointment_gets_a_ticket(kiosk, office):
+    with central_db(office) as db:
+        reference = db.execute("SELECT reference FROM appointments WHERE arrived_at IS NULL ORDER BY reference "
+                               "LIMIT 1").fetchone()[0]
+    kiosk.tap_at(640, 400)
+    wait_for_references(kiosk)
+    kiosk.app.sm.current_screen.refresh()
+    kiosk.settle()
+    kiosk.tap(kiosk.tile("I have an appointment"))
+    type_into(kiosk, field(kiosk, "reference"), reference.replace("-", " ").lower())  # as people type it
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Check in"))
+    assert kiosk.screen == "appt_ticket"
+    ticket = kiosk.app.sm.current_screen.number
+    synced(kiosk, office, "SELECT 1 FROM appointments WHERE reference = ? AND ticket = ?", [reference, ticket])
+    kiosk.app.finish()
+
+
+def test_staff_roll_call_marks_visitors_safe_offline_and_reports(kiosk, office):
+    start_visitors(kiosk)
+    flow = kiosk.app.visitors
+    invite = unused_invites(kiosk)[-1]
+    flow.use_invite_code(invite.code)
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Yes, sign me in"))
+    kiosk.app.finish()
+    kiosk.settle()
+    kiosk.app.open_staff()
+    kiosk.settle()
+    type_into(kiosk, field(kiosk, "pin"), "1357")
+    kiosk.tap(kiosk.button("Unlock"))
+    assert kiosk.screen == "staff_panel"
+    kiosk.tap(kiosk.button("Fire roll-call"))
+    assert kiosk.screen == "staff_rollcall"
+    screen = kiosk.app.sm.current_screen
+    kiosk.until(lambda: screen.notice, what="central's view of who is on site")  # the list settles
+    row = next(r for r in screen.ids.rows.children if r.title == invite.visitor)
+    screen.ids.rows.parent.scroll_to(row, animate=False)  # a long list: staff scroll to them
+    kiosk.settle()
+    rows = [r for r in kiosk.visible(ChoiceRow) if r.title == invite.visitor]
+    assert rows, ([r.title for r in kiosk.visible(ChoiceRow)], invite.visitor)
+    kiosk.tap(rows[0])
+    roll = flow.roll
+    assert [p["safe"] for p in roll.people if p["name"] == invite.visitor] == [True]
+    kiosk.tap(kiosk.button("Finish roll-call"))
+    assert kiosk.screen == "staff_panel"
+    synced(kiosk, office, "SELECT 1 FROM records WHERE kind = 'roll-call'", [])
+    kiosk.app.finish()
+
+
+@pytest.fixture(autouse=True)
+def no_camera_after(kiosk):
+    yield
+    kiosk.app.visitors.camera.stop()
+    kiosk.app.visitors.camera.source = "none"
