@@ -171,10 +171,23 @@ class KioskApp(App):
         gc.freeze()
 
     def _build_screens(self) -> None:
-        for name, cls in SCREENS.items():
-            self.sm.add_widget(cls(name=name))
+        self.sm.factories = SCREENS
         self.sm.current = "attract"
         self.show_navigation = False
+        self._prebuild_generation = getattr(self, "_prebuild_generation", 0) + 1
+        generation = self._prebuild_generation
+        Clock.schedule_once(lambda _dt: self._prebuild(generation), 0.3)
+
+    def _prebuild(self, generation: int) -> None:
+        """Build the next screen not built yet, one per frame, while nobody is waiting."""
+        if generation != self._prebuild_generation:
+            return  # a newer wipe started its own round
+        missing = [name for name in SCREENS if not self.sm.has_screen(name)]
+        if not missing:
+            return
+        if not self.sm.transition.is_active:
+            self.sm.get_screen(missing[0])
+        Clock.schedule_once(lambda _dt: self._prebuild(generation), 0)
 
     def _build_language_bar(self) -> None:
         bar = self._language_bar

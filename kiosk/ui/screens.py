@@ -8,7 +8,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.label import Label
-from kivy.uix.screenmanager import Screen
+from kivy.uix.screenmanager import Screen, ScreenManager
 
 from kiosk.core.content import parse_body
 from kiosk.core.i18n import LANGUAGES
@@ -18,6 +18,21 @@ from kiosk.ui.widgets import KioskButton, PageRow, Tile
 
 def app():
     return App.get_running_app()
+
+
+class LazyScreenManager(ScreenManager):
+    """Builds a screen the first time it is asked for (`factories`: name -> class).
+
+    After a wipe only the attract screen is built at once, so the wipe stays one short
+    frame however many screens the kiosk has; the app then builds the others one per frame
+    while the attract screen waits, and any not built yet is built when first shown."""
+
+    factories: dict = {}
+
+    def get_screen(self, name):
+        if not self.has_screen(name) and name in self.factories:
+            self.add_widget(self.factories[name](name=name))
+        return super().get_screen(name)
 
 
 class KioskScreen(Screen):

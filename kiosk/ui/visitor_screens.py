@@ -190,38 +190,10 @@ class VisitExtrasScreen(CameraScreen):
         self.ids.vehicle.text = flow().form.vehicle
         self.taken = flow().form.photo_jpeg is not None
         self.photo = False
-        app().keyboard.fbind("shown", self._arrange)
-        self._arrange()
         super().on_pre_enter(*args)
-
-    def on_kv_post(self, *_args):
-        # Strong references: the parts come and go from the layout, and kv ids are weak.
-        self._vehicle_row = self.ids.vehicle_row.__self__
-        self._photo_box = self.ids.photo_box.__self__
-        self._box = self._vehicle_row.parent
-
-    def _arrange(self, *_args) -> None:
-        """Parts not asked for here (or hidden while typing) leave the layout altogether:
-        a hidden but present widget would still catch touches meant for the field under it."""
-        box = self._box
-        wanted = [self._vehicle_row] if self.ask_vehicle else []
-        if self.ask_photo and not app().keyboard.shown:
-            wanted.append(self._photo_box)
-        for part in (self._vehicle_row, self._photo_box):
-            if part.parent is not None and part not in wanted:
-                box.remove_widget(part)
-        filler = self.ids.filler
-        for part in reversed(wanted):
-            if part.parent is None:
-                box.add_widget(part, index=box.children.index(filler) + 1)
-        filler.size_hint_y = 1 if (app().keyboard.shown or not self.ask_photo) else 0.01
 
     def on_enter(self, *args):
         KioskScreen.on_enter(self, *args)  # the camera starts only if they want a photo
-
-    def on_leave(self, *args):
-        app().keyboard.funbind("shown", self._arrange)
-        super().on_leave(*args)
 
     def want_photo(self) -> None:
         self.photo, self.taken = True, False

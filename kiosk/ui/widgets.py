@@ -341,3 +341,20 @@ class CameraPanel(FloatLayout):
 
     texture = ObjectProperty(None, allownone=True)
     camera_text = StringProperty("")
+
+
+class Collapsible(BoxLayout):
+    """A part of a screen that can be folded away: when `shown` is False it takes no room,
+    draws nothing and passes no touch to what it holds (a hidden or disabled widget would
+    otherwise still catch touches meant for whatever lies under it)."""
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch):
+        return super().on_touch_down(touch) if self.shown else False
+
+    def on_touch_move(self, touch):
+        return super().on_touch_move(touch) if self.shown else False
+
+    def on_touch_up(self, touch):
+        return super().on_touch_up(touch) if self.shown else False

@@ -316,3 +316,30 @@ def test_tab_stays_inside_an_open_dialog(kiosk):
     press_key(32)
     kiosk.settle()
     assert kiosk.screen == "staff_panel" and not [w for w in Window.children if type(w).__name__ == "ConfirmDialog"]
+
+
+def test_wipes_leave_no_old_screens_behind(kiosk):
+    """Each wipe builds fresh screens; the old ones must be freed, not pile up (a binding
+    from something long-lived to a screen would keep its whole tree alive)."""
+    import gc
+
+    from kiosk.ui.app import SCREENS
+    from kiosk.ui.screens import KioskScreen
+
+    def visit_and_wipe():
+        kiosk.tap_at(640, 400)
+        for name in ("visit_extras", "visit_rules", "info_topics", "staff_panel"):
+            kiosk.app.sm.get_screen(name)  # built, as a visitor passing through would
+        kiosk.app.finish()
+        kiosk.wait(0.5)
+        kiosk.frames(len(SCREENS) + 5)  # the background rebuild finishes
+
+    def screens_alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, KioskScreen) for o in gc.get_objects())
+
+    visit_and_wipe()
+    before = screens_alive()
+    for _ in range(4):
+        visit_and_wipe()
+    assert screens_alive() <= before
