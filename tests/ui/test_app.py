@@ -334,9 +334,15 @@ def test_wipes_leave_no_old_screens_behind(kiosk):
         kiosk.wait(0.5)
         kiosk.frames(len(SCREENS) + 5)  # the background rebuild finishes
 
+    def is_screen(obj) -> bool:
+        try:
+            return isinstance(obj, KioskScreen)
+        except ReferenceError:  # a weak proxy whose widget is already gone
+            return False
+
     def screens_alive() -> int:
         gc.collect()
-        return sum(isinstance(o, KioskScreen) for o in gc.get_objects())
+        return sum(is_screen(o) for o in gc.get_objects())
 
     visit_and_wipe()
     before = screens_alive()

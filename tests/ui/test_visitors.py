@@ -174,6 +174,36 @@ def test_a_returning_visitor_is_recognised_by_email(kiosk, office):
     kiosk.app.finish()
 
 
+def test_a_badge_photo_is_taken_only_with_consent_and_sent_sealed(kiosk, office, tmp_path):
+    from scanner.samples import empty_scene
+
+    flow = kiosk.app.visitors
+    hold_up(kiosk, tmp_path, empty_scene(seed=4))  # the visitor in front of the camera
+    start_visitors(kiosk)
+    flow.begin_walk_in()
+    flow.about_done("Petra Photograph", "Oakfield Care Partnership", "")
+    flow.choose_host(flow.desk.directory().hosts[1].id)
+    flow.choose_purpose("meeting")
+    flow.host_done()
+    kiosk.until_still()
+    assert kiosk.screen == "visit_extras" and flow.form.photo_jpeg is None  # nothing without asking
+    kiosk.tap(kiosk.button("Yes, take my photo"))
+    kiosk.until(lambda: flow.camera.snapshot() is not None, what="the camera")
+    kiosk.tap(kiosk.button("Take the photo now"))
+    assert flow.form.photo_consent and flow.form.photo_jpeg.startswith(b"\xff\xd8")
+    assert not flow.camera.running  # the camera stops once the photo is taken
+    kiosk.tap(kiosk.button("Next"))
+    pad = kiosk.visible(SignaturePad)[0]
+    kiosk.draw(pad, [(0.1, 0.5), (0.4, 0.8), (0.7, 0.2), (0.9, 0.6)])
+    kiosk.tap(kiosk.button("I agree, sign me in"))
+    assert kiosk.screen == "visit_welcome"
+    record_id = flow.checked.record_id
+    synced(kiosk, office, "SELECT 1 FROM records WHERE id = ? AND complete", [record_id])
+    photo = office.data / "files" / record_id / "photo.jpg"
+    assert photo.exists() and not photo.read_bytes().startswith(b"\xff\xd8")  # sealed, not a JPEG
+    kiosk.app.finish()
+
+
 def test_bad_input_gets_kind_messages_and_nothing_is_stored(kiosk, office, tmp_path):
     before = kiosk.app.sync.outbox.counts()
     hold_up(kiosk, tmp_path, qr_photo("https://example.com/free-wifi"))
