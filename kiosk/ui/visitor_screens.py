@@ -153,15 +153,23 @@ class VisitHostScreen(FlowScreen):
         found = flow().search_hosts(typed) if typed.strip() else []
         if form.host and form.host not in found:
             found = [form.host, *found][:6]
-        for host in found[:4 if app().keyboard.shown else 5]:
+        # While the keyboard is up only two rows fit above it; all come back when it closes.
+        for host in found[:2 if app().keyboard.shown else 5]:
             row = ChoiceRow(title=host.name, detail=host.department, item_id=host.id,
                             selected=form.host is not None and host.id == form.host.id)
             row.bind(on_release=lambda r: self.choose_host(r.item_id))
             rows.add_widget(row)
-        self.ids.none_found.text = (tr._("No one found. Check the spelling, or ask at the meet-and-greet point.")
-                                    if typed.strip() and len(typed.strip()) >= 3 and not found else
-                                    tr._("Type at least three letters of their first or last name.")
-                                    if not form.host else "")
+        typed_letters = len(typed.strip())
+        self.ids.none_found.text = (
+            tr._("No one found. Check the spelling, or ask at the meet-and-greet point.")
+            if typed_letters >= 3 and not found else
+            tr._("Type at least three letters of their first or last name.")
+            if typed_letters < 3 and not form.host else "")
+
+    def search_done(self) -> None:
+        from kivy.clock import Clock
+
+        Clock.schedule_once(lambda _dt: self.show_results(self.ids.search.text), 0.1)  # once the keyboard is down
 
     def choose_host(self, host_id: str) -> None:
         flow().choose_host(host_id)
