@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from central import db as tables
 from central import publishing, visitors
 from central.notify import Mailer, SmtpSettings
-from central.files import fsync_dir, open_files
+from central.files import open_files
 from central.keys import load_or_create
 from sync.crypto import CryptoFailure, sha256_hex, unb64
 from sync.protocol import (
@@ -46,6 +46,7 @@ from sync.protocol import (
     SubmissionResponse,
     receipt_message,
 )
+from sync.store import fsync_dir
 
 ENROL_CODE_HOURS = 24
 log = logging.getLogger("central")

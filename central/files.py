@@ -30,6 +30,8 @@ from urllib.parse import urlparse
 
 from tuspyserver.storage import TusStorage
 
+from sync.store import fsync_dir
+
 _UID = re.compile(r"\A[0-9a-f]{32}\Z")
 
 
@@ -227,14 +229,6 @@ class LocalStorage(TusStorage):
             yield
         finally:
             os.close(fd)  # releases the lock
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class LocalFiles:

@@ -35,7 +35,7 @@ import uuid6
 from sync import SyncError
 from sync.crypto import seal, sha256_hex
 from sync.protocol import KIND_RE, MAX_PAYLOAD_BYTES, NAME_RE, UUID_RE
-from sync.store import transaction
+from sync.store import fsync_dir, transaction
 
 _KIND = re.compile(KIND_RE)
 _NAME = re.compile(NAME_RE)
@@ -67,14 +67,6 @@ def new_id() -> str:
 def backoff_seconds(attempts: int, base: float = 2.0, cap: float = 900.0, rng=random.random) -> float:
     """Full-jitter exponential backoff: uniform in [0, min(cap, base * 2**attempts)]."""
     return rng() * min(cap, base * (2 ** min(attempts, 30)))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class Outbox:
@@ -153,8 +145,8 @@ class Outbox:
                 os.fsync(fh.fileno())
             os.replace(tmp, folder / name)
             refs.append({"name": name, "sha256": sha256_hex(sealed), "size": len(sealed)})
-        _fsync_dir(folder)
-        _fsync_dir(self.attachments_dir)
+        fsync_dir(folder)
+        fsync_dir(self.attachments_dir)
         return refs
 
     def attachment_path(self, record_id: str, name: str) -> Path:

@@ -79,6 +79,15 @@ def m003_visitors(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM reference")
 
 
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries to disk: a file created or renamed in it survives a power cut."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class StoreError(SyncError):
     """The database could not be opened with the settings it must have."""
 

@@ -1,5 +1,7 @@
 """Small helpers shared by tests."""
 
+from contextlib import contextmanager
+
 
 class FakeClock:
     """A clock that only moves when a test moves it: `clock.now += 60`."""
@@ -32,8 +34,17 @@ class Inbox:
         return self.messages
 
 
-def qr_photo(text: str, seed: int = 1):
-    """A QR code as a camera sees it (see `scanner.samples.code_photo`)."""
-    from scanner.samples import code_photo
+@contextmanager
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd); `server.inbox` holds what it received."""
+    from aiosmtpd.controller import Controller
 
-    return code_photo(text, seed)
+    from tests.sync.conftest import free_port
+
+    server = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
+    server.inbox = server.handler
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

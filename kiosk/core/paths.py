@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from sync.store import fsync_dir
+
 ROOT = Path(__file__).resolve().parents[2]
 ASSETS = ROOT / "assets"
 KV_DIR = ASSETS / "kv"
@@ -37,11 +39,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
         except FileNotFoundError:
             pass
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    fsync_dir(path.parent)
 
 
 def atomic_write_json(path: Path, value: object) -> None:

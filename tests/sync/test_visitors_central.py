@@ -7,7 +7,6 @@ import sqlite3
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from central.demo import hosts
 from kiosk.core.config import KioskConfig
@@ -20,27 +19,23 @@ from sync.reference import ReferenceStore
 from sync.vault import Vault
 from sync.worker import SyncWorker, to_wire
 
-from tests.helpers import Inbox
+from tests.helpers import smtp_server
 
-from .conftest import Central, free_port
+from .conftest import Central, enrol, free_port
 
 SITE = "Riverside Civic Centre"
 
 
 @pytest.fixture(scope="module")
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def office(smtp, tmp_path_factory):
-    controller, _inbox = smtp
     server = Central(tmp_path_factory.mktemp("central-visitors"), "--smtp-host", "127.0.0.1",
-                     "--smtp-port", str(controller.port), "--smtp-from", "kiosks@riverside.gov.example")
+                     "--smtp-port", str(smtp.port), "--smtp-from", "kiosks@riverside.gov.example")
     server.cli("demo-data", "--site", SITE, "--hosts", "40")
     server.start()
     yield server
@@ -49,14 +44,7 @@ def office(smtp, tmp_path_factory):
 
 @pytest.fixture
 def kiosk(office, tmp_path):
-    code = office.enrol_code(SITE)
-    import subprocess
-    import sys
-
-    from kiosk.core.paths import ROOT
-
-    done = subprocess.run([sys.executable, "-m", "provisioning", "enrol", "--server", office.url, "--code", code,
-                           "--data", str(tmp_path / "kiosk")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = enrol(office, tmp_path / "kiosk", site=SITE)
     assert done.returncode == 0, done.stderr
     identity, outbox = open_outbox(tmp_path / "kiosk")
     vault = Vault.open(tmp_path / "kiosk")
@@ -75,7 +63,7 @@ def central_db(office):
 
 
 def test_an_invited_visitor_reaches_central_and_their_host_gets_one_email(office, kiosk, smtp):
-    _controller, inbox = smtp
+    inbox = smtp.inbox
     desk, worker, _client, refs = kiosk
     book = desk.invites()
     invite = next(iter(book.invites.values()))

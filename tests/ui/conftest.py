@@ -28,17 +28,10 @@ SITE = "Riverside Central Library"
 @pytest.fixture(scope="session")
 def smtp():
     """A real SMTP server on loopback (aiosmtpd) receiving central's emails."""
-    from aiosmtpd.controller import Controller
+    from tests.helpers import smtp_server
 
-    from tests.helpers import Inbox
-    from tests.sync.conftest import free_port
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    controller.inbox = inbox
-    yield controller
-    controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

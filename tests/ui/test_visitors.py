@@ -12,7 +12,7 @@ import cv2
 import pytest
 
 from kiosk.ui.widgets import ChoiceRow, KeyButton, KioskTextInput, Notice, SignaturePad
-from tests.helpers import qr_photo
+from scanner.samples import code_photo
 
 from .conftest import SITE
 
@@ -80,7 +80,7 @@ def test_an_invited_visitor_scans_and_is_in_with_one_tap(kiosk, office, smtp, tm
         code, visitor, host_id = db.execute(
             "SELECT code, visitor, host_id FROM invites WHERE used_at IS NULL ORDER BY code LIMIT 1").fetchone()
         host_email = db.execute("SELECT email FROM hosts WHERE id = ?", [host_id]).fetchone()[0]
-    hold_up(kiosk, tmp_path, qr_photo(f"HKV1:{code}"))
+    hold_up(kiosk, tmp_path, code_photo(f"HKV1:{code}"))
     start_visitors(kiosk)
     kiosk.until(lambda: kiosk.screen == "visit_confirm", what="the invitation QR read by the camera")
     kiosk.until_still()
@@ -206,7 +206,7 @@ def test_a_badge_photo_is_taken_only_with_consent_and_sent_sealed(kiosk, office,
 
 def test_bad_input_gets_kind_messages_and_nothing_is_stored(kiosk, office, tmp_path):
     before = kiosk.app.sync.outbox.counts()
-    hold_up(kiosk, tmp_path, qr_photo("https://example.com/free-wifi"))
+    hold_up(kiosk, tmp_path, code_photo("https://example.com/free-wifi"))
     start_visitors(kiosk)
     kiosk.until(lambda: "not one of ours" in kiosk.app.sm.current_screen.message, what="a foreign QR code")
     kiosk.app.visitors.camera.source = "none"
