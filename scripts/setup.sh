@@ -13,8 +13,8 @@ extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 
 # Kivy's window needs OpenGL (Mesa), Xvfb gives a virtual screen, libzbar0 reads barcodes,
-# cups-client sends badges to a printer.
-DEB_PACKAGES="python3-venv xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 libzbar0 cups-client"
+# cups-client sends badges to a printer, tesseract-ocr turns scanned pages the right way up.
+DEB_PACKAGES="python3-venv xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 libzbar0 cups-client tesseract-ocr"
 # The tests also run central against a throwaway PostgreSQL server, and print through a
 # private CUPS scheduler to its PDF printer.
 [ -n "$extras" ] && DEB_PACKAGES="$DEB_PACKAGES postgresql cups-daemon cups-filters ghostscript printer-driver-cups-pdf"
