@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
                        ("directory", "replace the staff directory from a CSV (id,name,department,email)"),
                        ("invite", "invite a visitor (prints the one-time code)"),
                        ("appointments", "load a site's appointments from a CSV (reference,date,time,service,prefix)"),
-                       ("demo-data", "a demo directory, invitations and appointments for today")):
+                       ("demo-data", "a demo directory, invitations and appointments for today"),
+                       ("documents", "documents residents scanned, one JSON object per line (newest first)")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
@@ -67,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--smtp-from", default="visitor-kiosks@localhost")
         if name == "demo-data":
             p.add_argument("--hosts", type=int, default=300, help="how many staff in the demo directory")
+        if name == "documents":
+            p.add_argument("--reference", help="only those for this claim or account reference")
+            p.add_argument("--export", metavar="FOLDER", help="also write each PDF as FOLDER/<receipt>.pdf")
+            p.add_argument("--files", metavar="s3://BUCKET/PREFIX", help="where central keeps files, as for serve")
     args = parser.parse_args(argv)
     Path(args.data).mkdir(parents=True, exist_ok=True, mode=0o700)
 
@@ -104,6 +109,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(stats(engine), indent=2, sort_keys=True))
     elif args.command in ("directory", "invite", "appointments", "demo-data"):
         return _visitors(args, engine)
+    elif args.command == "documents":
+        from central import documents
+        from central.files import open_files
+        from central.keys import load_or_create
+
+        rows = documents.listing(engine, args.reference)
+        documents.print_listing(rows)
+        if args.export:
+            written = documents.export(engine, open_files(Path(args.data), args.files),
+                                       load_or_create(Path(args.data)), Path(args.export), args.reference)
+            print(f"{written} PDF(s) written to {args.export}", file=sys.stderr)
     elif args.command == "revoke":
         from central.db import devices
 

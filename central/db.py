@@ -135,6 +135,21 @@ visitors = Table(
     Column("last_visit", DateTime(timezone=True), nullable=False),
 )
 
+documents = Table(
+    "documents", metadata,  # documents residents scanned at kiosks, for the teams handling claims
+    Column("receipt", String(20), primary_key=True),          # the number on the resident's slip
+    Column("record_id", String(36), nullable=False, unique=True),  # its PDF: files/<record_id>/documents.pdf
+    Column("site", String(80), nullable=False, index=True),
+    Column("device_id", String(36), nullable=False),
+    Column("purpose", String(30), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("reference", String(40), nullable=False, default="", index=True),
+    Column("name", String(120), nullable=False, default=""),
+    Column("postcode", String(10), nullable=False, default=""),
+    Column("pages", Integer, nullable=False),
+    Column("scanned_at", DateTime(timezone=True), nullable=False),
+)
+
 notifications = Table(
     "notifications", metadata,  # emails to send (hosts, invited visitors), sent by one worker
     Column("id", String(36), primary_key=True),

@@ -36,9 +36,16 @@ def _run(args) -> int:
         prepare(data_dir, config.site.name)
         from kiosk.core.config import CameraSettings, PrinterSettings
 
-        # No camera to show (and a folder "printer" inside the throwaway folder).
+        # A camera that sees an empty desk (the document steps put their own frame on
+        # screen), and a folder "printer", both inside the throwaway folder.
+        import cv2
+
+        from scanner.samples import empty_scene
+
+        (data_dir / "camera").mkdir()
+        cv2.imwrite(str(data_dir / "camera" / "desk.jpg"), empty_scene())
         config = config.model_copy(update={
-            "camera": CameraSettings(source="none"),
+            "camera": CameraSettings(source=f"folder:{data_dir / 'camera'}"),
             "printer": PrinterSettings(kind="folder", folder=str(data_dir / "printed"))})
     from kiosk.ui.boot import prepare_kivy
 

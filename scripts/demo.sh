@@ -32,22 +32,16 @@ fi
 
 # Today's demo data: a staff directory, four invitations and a dozen appointments.
 "$PY" -m central demo-data --site "$SITE" --data var/demo/central | tee var/demo/today.txt
-# A stand-in camera (var/demo/camera): nothing for a few seconds, then the first invitation's
-# QR code held up. Set [camera] source = "device:0" in the config to use a real webcam.
+# A stand-in camera (var/demo/camera.avi, made here, not kept in git): a council letter
+# brought up to the camera (its QR code holds a Council Tax reference), the first
+# invitation's QR code, then an ID card, looped. Set [camera] source = "device:0" in the
+# config to use a real webcam.
 invite=$(awk 'NR==2 {print $1}' var/demo/today.txt)
 "$PY" - "$invite" <<'PYEOF'
 import sys
 from pathlib import Path
-import cv2
-from scanner.samples import code_photo, empty_scene
-folder = Path("var/demo/camera")
-folder.mkdir(parents=True, exist_ok=True)
-for old in folder.glob("*.jpg"):
-    old.unlink()
-for n in range(16):
-    cv2.imwrite(str(folder / f"{n:02d}.jpg"), empty_scene(seed=n % 3))
-for n in range(16, 20):
-    cv2.imwrite(str(folder / f"{n:02d}.jpg"), code_photo(f"HKV1:{sys.argv[1]}", seed=n))
+from scanner.samples import demo_video
+demo_video(Path("var/demo/camera.avi"), sys.argv[1])
 PYEOF
 
 args=(-m kiosk --config assets/demo/kiosk.toml --data var/demo/kiosk "$@")

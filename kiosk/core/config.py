@@ -29,7 +29,7 @@ from kiosk.core import KioskError
 from kiosk.core.i18n import LANGUAGES
 from kiosk.core.pin import is_pin_hash
 
-JOURNEYS = ("information", "visitors", "appointments")
+JOURNEYS = ("information", "visitors", "appointments", "documents")
 TEXT_SIZES = ("normal", "large", "largest")
 
 # The demo staff PIN is 1357; a real device's config always sets its own.
@@ -140,6 +140,14 @@ class PrinterSettings(_Section):
         return self
 
 
+class DocumentSettings(_Section):
+    # Pages one scan may have; more are sent as another document.
+    max_pages: int = Field(10, ge=1, le=30)
+    # Take the picture by itself once the document has been still and sharp for this long.
+    auto_capture: bool = True
+    steady_seconds: float = Field(0.8, ge=0.3, le=3.0)
+
+
 class CameraSettings(_Section):
     # "device:0" (a webcam), "video:PATH", "folder:PATH" (stand-ins) or "none"
     source: str = Field("device:0", pattern=r"^(none|device:[0-9]+|video:.+|folder:.+)$")
@@ -155,6 +163,7 @@ class KioskConfig(_Section):
     visitors: VisitorSettings = VisitorSettings()
     printer: PrinterSettings = PrinterSettings()
     camera: CameraSettings = CameraSettings()
+    documents: DocumentSettings = DocumentSettings()
     journeys: tuple[str, ...] = JOURNEYS
 
     @field_validator("journeys")

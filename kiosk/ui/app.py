@@ -34,12 +34,14 @@ from kiosk.core.pin import PinGate
 from kiosk.core.session import Session
 from kiosk.core.settings import DeviceSettings
 from kiosk.core.status import device_status
+from kiosk.ui import document_screens as ds
 from kiosk.ui import screens
 from kiosk.ui import visitor_screens as vs
 from kiosk.ui.i18n import tr
 from kiosk.ui.keynav import KeyboardNavigation
 from kiosk.ui.syncing import KioskSync
 from kiosk.ui.theme import theme
+from kiosk.ui.documents import DocumentFlow
 from kiosk.ui.visitors import VisitorFlow
 from kiosk.ui.widgets import ChoiceDialog, ConfirmDialog, IdleWarning, KioskButton, KioskTextInput
 
@@ -70,6 +72,14 @@ SCREENS = {
     "appt_ticket": vs.ApptTicketScreen,
     "staff_visitors": vs.StaffVisitorsScreen,
     "staff_rollcall": vs.StaffRollCallScreen,
+    "doc_start": ds.DocStartScreen,
+    "doc_kind": ds.DocKindScreen,
+    "doc_reference": ds.DocReferenceScreen,
+    "doc_person": ds.DocPersonScreen,
+    "doc_camera": ds.DocCameraScreen,
+    "doc_review": ds.DocReviewScreen,
+    "doc_adjust": ds.DocAdjustScreen,
+    "doc_sent": ds.DocSentScreen,
 }
 
 
@@ -77,7 +87,7 @@ def load_kv() -> None:
     """Load the kv rules once per process."""
     global _KV_LOADED
     if not _KV_LOADED:
-        for name in ("widgets.kv", "screens.kv", "visitors.kv"):
+        for name in ("widgets.kv", "screens.kv", "visitors.kv", "documents.kv"):
             Builder.load_file(str(KV_DIR / name))
         _KV_LOADED = True
 
@@ -101,6 +111,7 @@ class KioskApp(App):
         self.session.sweep()
         self.sync = KioskSync(self.data_dir, self._on_sync_change)
         self.visitors = VisitorFlow(self)
+        self.documents = DocumentFlow(self)
         self.idle = IdleMonitor(device_config.idle.timeout_seconds, device_config.idle.warning_seconds)
         self.pin_gate = PinGate(
             device_config.staff.pin_hash,
@@ -231,9 +242,11 @@ class KioskApp(App):
         self.show("home")
 
     def journeys(self) -> list[str]:
-        """The journeys this kiosk offers now (visitors need an enrolled kiosk)."""
+        """The journeys this kiosk offers now: all but information need an enrolled kiosk,
+        and scanning documents a camera."""
         return [j for j in self.device_config.journeys
-                if j == "information" or self.visitors.available]
+                if j == "information" or (self.visitors.available
+                                          and (j != "documents" or self.documents.camera.available))]
 
     def journey_tile(self, journey: str) -> tuple[str, str, str]:
         if journey == "information":
@@ -248,6 +261,9 @@ class KioskApp(App):
         if journey == "appointments":
             return (tr._("I have an appointment"),
                     tr._("Check in with the reference from your letter or text message"), "appointments")
+        if journey == "documents":
+            return (tr._("Send us documents"),
+                    tr._("Scan proof for Housing Benefit, Council Tax or the housing register"), "scan")
         raise KeyError(journey)
 
     def open_journey(self, journey: str) -> None:
@@ -258,6 +274,8 @@ class KioskApp(App):
             self.visitors.start()
         elif journey == "appointments":
             self.visitors.start_appointment()
+        elif journey == "documents":
+            self.documents.start()
 
     def show_info_step(self, direction: str = "left") -> None:
         self.show(INFO_SCREENS[self.info.step], direction)
@@ -286,6 +304,9 @@ class KioskApp(App):
         elif current.startswith(("visit_", "appt_")):
             if not self.visitors.back():
                 self.go_home()
+        elif current.startswith("doc_"):
+            if not self.documents.back():
+                self.go_home()
         elif current in ("staff_visitors", "staff_rollcall") and self.staff_mode:
             self.show("staff_panel", "right")
         elif current.startswith("staff_"):
@@ -293,19 +314,41 @@ class KioskApp(App):
         else:
             self.go_home()
 
+    def _unsent_pages_kept(self) -> bool:
+        """Scanned pages not sent yet: ask before they are thrown away (True: asked)."""
+        session = self.documents.session
+        if not session.pages or session.sent is not None:
+            return False
+        n = len(session.pages)
+        ConfirmDialog(
+            title=tr._("Leave without sending?"),
+            message=tr.n_("Your {n} page will be deleted and not sent.",
+                          "Your {n} pages will be deleted and not sent.", n).format(n=n),
+            yes_label=tr._("Leave and delete"),
+            no_label=tr._("Stay"),
+            yes_action=self.wipe,
+        ).open()
+        return True
+
     def go_home(self) -> None:
         if self.sm.current.startswith("staff_"):
             self.finish()
             return
+        if self._unsent_pages_kept():
+            return
         self.info = None
-        if self.visitors.checked is not None or self.visitors.ticket is not None or self.visitors.left is not None:
-            self.finish()  # a finished check-in: the next person starts clean
+        if (self.visitors.checked is not None or self.visitors.ticket is not None or self.visitors.left is not None
+                or self.documents.session.sent is not None):
+            self.finish()  # a finished check-in or a scan: the next person starts clean
             return
         self.visitors.reset()
+        self.documents.reset()
         self.show("home", "right")
 
     def finish(self) -> None:
         """The person is done: wipe everything and return to the attract screen."""
+        if self._unsent_pages_kept():
+            return
         self.wipe()
 
     # ----- shared-terminal rules ------------------------------------------------------
@@ -380,6 +423,7 @@ class KioskApp(App):
         self.keyboard.close()
         self.info = None
         self.visitors.reset()
+        self.documents.reset()
         self.staff_mode = False
         self.session.wipe()
         self._set_transition(0)

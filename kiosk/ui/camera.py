@@ -1,8 +1,11 @@
-"""The camera on screen: a live preview texture, and codes read from it on a helper thread.
+"""The camera on screen: a live preview texture, and frames looked at on a helper thread.
 
-Frames are shown at about 15 a second, downscaled for the preview; every few frames one goes
-to a single decoding thread (never more than one at a time, so a slow frame never queues
-work). Nothing is kept: the last frame is dropped when the preview stops.
+Frames are shown at about 15 a second, downscaled for the preview. On a single helper
+thread (never more than one frame at a time, so a slow frame never queues work) frames are
+either read for codes (`start(on_code=...)`, every third frame) or given to an analyser
+(`start(analyse=..., on_result=...)`, the newest frame whenever the helper is free: the
+document scanner's outline and guidance). Nothing is kept: the last frame is dropped when
+the preview stops.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ class CameraFeed(EventDispatcher):
         self._camera = None
         self._event = None
         self._on_code = None
+        self._analyse = None
+        self._on_result = None
+        self._generation = 0
         self._decoding = False
         self._frames = 0
         self._last = None
@@ -43,9 +49,11 @@ class CameraFeed(EventDispatcher):
     def available(self) -> bool:
         return self.source != "none"
 
-    def start(self, on_code=None) -> None:
-        """Show the camera; `on_code(text)` is called (on Kivy's thread) for each code read."""
+    def start(self, on_code=None, analyse=None, on_result=None) -> None:
+        """Show the camera; `on_code(text)` is called (on Kivy's thread) for each code read,
+        or `on_result(result, frame)` with what `analyse(frame)` (on the helper thread) said."""
         self._on_code = on_code
+        self._analyse, self._on_result = analyse, on_result
         if self.running:
             return
         try:
@@ -68,6 +76,9 @@ class CameraFeed(EventDispatcher):
             self._camera = None
         self.running = False
         self._on_code = None
+        self._analyse = self._on_result = None
+        self._generation += 1  # whatever the helper is doing now is no longer wanted
+        self._decoding = False
         self._last = None
         self.texture = None
 
@@ -99,19 +110,41 @@ class CameraFeed(EventDispatcher):
         self.texture = texture
         self.property("texture").dispatch(self)
         self._frames += 1
-        if self._on_code is not None and not self._decoding and self._frames % 3 == 0:
+        if self._decoding:
+            return
+        if self._analyse is not None:
             self._decoding = True
-            self._pool.submit(self._decode, frame)
+            self._pool.submit(self._run_analysis, frame, self._analyse, self._generation)
+        elif self._on_code is not None and self._frames % 3 == 0:
+            self._decoding = True
+            self._pool.submit(self._decode, frame, self._generation)
 
-    def _decode(self, frame) -> None:
+    def _decode(self, frame, generation: int) -> None:
         try:
-            codes = read_codes(frame)
+            codes = read_codes(frame, thorough=False)  # another frame comes in a moment
         except Exception as exc:  # noqa: BLE001 - a bad frame must not stop the preview
             log.warning("code reading failed: %s", type(exc).__name__)
             codes = []
-        Clock.schedule_once(lambda _dt: self._decoded(codes), 0)
+        Clock.schedule_once(lambda _dt: self._decoded(codes, generation), 0)
 
-    def _decoded(self, codes) -> None:
+    def _decoded(self, codes, generation: int) -> None:
+        if generation != self._generation:
+            return
         self._decoding = False
         if codes and self._on_code is not None:
             self._on_code(codes[0].text)
+
+    def _run_analysis(self, frame, analyse, generation: int) -> None:
+        try:
+            result = analyse(frame)
+        except Exception as exc:  # noqa: BLE001 - a bad frame must not stop the preview
+            log.warning("frame analysis failed: %s", type(exc).__name__)
+            result = None
+        Clock.schedule_once(lambda _dt: self._analysed(result, frame, generation), 0)
+
+    def _analysed(self, result, frame, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._decoding = False
+        if result is not None and self._on_result is not None:
+            self._on_result(result, frame)

@@ -67,6 +67,11 @@ class KioskSync:
         if self.worker:
             self.worker.stop()
 
+    def nudge(self) -> None:
+        """Something was just queued: send it now rather than at the next pass."""
+        if self.worker:
+            self.worker.nudge()
+
     def _from_worker(self, status: SyncStatus) -> None:
         # Called on the worker's thread: hand over to Kivy's.
         Clock.schedule_once(lambda _dt: self._apply(status), 0)

@@ -31,6 +31,7 @@ STANDARD = {
     "focus": "#FFBF47",
     "danger": "#B3261E",
     "border": "#C5CED8",
+    "success": "#1E8E3E",
 }
 HIGH_CONTRAST = {
     "bg": "#000000",
@@ -45,6 +46,7 @@ HIGH_CONTRAST = {
     "focus": "#00FFFF",
     "danger": "#FF8080",
     "border": "#FFFFFF",
+    "success": "#00FF66",
 }
 
 # Font Awesome Free (solid) code points used on the kiosk.
@@ -84,6 +86,13 @@ ICONS = {
     "walk-in": "\uf234",
     "export": "\uf56e",
     "ticket": "\uf3ff",
+    "scan": "\uf574",
+    "plus": "\uf067",
+    "retake": "\uf2ea",
+    "crop": "\uf565",
+    "send": "\uf1d8",
+    "trash": "\uf2ed",
+    "palette": "\uf53f",
 }
 
 
@@ -112,6 +121,7 @@ class Theme(EventDispatcher):
     bar_text = ColorProperty(STANDARD["bar_text"])
     focus = ColorProperty(STANDARD["focus"])
     danger = ColorProperty(STANDARD["danger"])
+    success = ColorProperty(STANDARD["success"])
     border = ColorProperty(STANDARD["border"])
     scale = NumericProperty(1.0)
     text_size = StringProperty("normal")

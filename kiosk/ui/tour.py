@@ -189,6 +189,77 @@ def _roll_call(app):
     app.staff_start_roll_call()
 
 
+def _documents(app):
+    app.documents.camera.source = app.device_config.camera.source
+    _start(app)
+    app.open_journey("documents")
+
+
+def _doc_kind(app):
+    _documents(app)
+    app.documents.choose_purpose("council-tax")
+
+
+def _doc_reference(app):
+    _doc_kind(app)
+    app.documents.choose_kind("income")
+    app.documents.give_reference("12")
+
+
+def _doc_person(app):
+    _doc_reference(app)
+    app.documents.no_reference()
+
+
+def _doc_frame():
+    from scanner.samples import document_photo
+
+    return document_photo(3, kind="page", hand=False, out_of_frame=False, fill=0.45).image
+
+
+def _doc_camera(app):
+    """The live preview once the page is found: the camera shows a generated letter and its
+    outline is put on screen at once (the live analysis would take a few frames)."""
+    import cv2
+
+    from scanner.live import LiveScanner
+
+    folder = app.data_dir / "camera-letter"
+    folder.mkdir(exist_ok=True)
+    frame = _doc_frame()
+    cv2.imwrite(str(folder / "letter.jpg"), frame)
+    _doc_reference(app)
+    app.documents.camera.source = f"folder:{folder}"
+    app.documents.give_reference("50012345")
+    live = LiveScanner(clock=lambda: 0.0)
+    live.analyse(frame)
+    app.documents._live_result(live.analyse(frame), frame)
+
+
+def _doc_review(app):
+    from kiosk.core.documents.session import process_capture
+
+    _doc_camera(app)
+    flow = app.documents
+    flow.current = flow.session.add(process_capture(_doc_frame(), mode=flow.session.mode)) - 1
+    flow.show("doc_review")
+
+
+def _doc_adjust(app):
+    _doc_review(app)
+    app.documents.adjust()
+
+
+def _doc_leave(app):
+    _doc_review(app)
+    app.go_home()
+
+
+def _doc_sent(app):
+    _doc_review(app)
+    app.documents.send()
+
+
 STEPS = [
     ("attract", lambda app: None),
     ("home", _start),
@@ -217,6 +288,15 @@ STEPS = [
     ("appointment-ticket", _ticket),
     ("staff-visitors", _staff_visitors),
     ("staff-roll-call", _roll_call),
+    ("doc-start", _documents),
+    ("doc-kind", _doc_kind),
+    ("doc-reference-problem", _doc_reference),
+    ("doc-person", _doc_person),
+    ("doc-camera", _doc_camera),
+    ("doc-review", _doc_review),
+    ("doc-adjust", _doc_adjust),
+    ("doc-leave-confirm", _doc_leave),
+    ("doc-sent", _doc_sent),
 ]
 
 

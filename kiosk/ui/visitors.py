@@ -31,6 +31,7 @@ from kiosk.core.visitors.invites import InviteProblem
 from kiosk.core.visitors.signature import render_signature
 from kiosk.core.visitors.validation import Invalid
 from kiosk.ui.camera import CameraFeed
+from kiosk.ui.flow import JourneyFlow
 from kiosk.ui.i18n import tr
 from sync import SyncError
 
@@ -64,9 +65,9 @@ def badge_labels() -> dict[str, str]:
             "label_sign_out": tr._("Scan to sign out")}
 
 
-class VisitorFlow:
+class VisitorFlow(JourneyFlow):
     def __init__(self, app) -> None:
-        self.app = app
+        super().__init__(app)
         cfg = app.device_config
         self.camera = CameraFeed(cfg.camera.source)
         self.desk: VisitorDesk | None = None
@@ -101,18 +102,6 @@ class VisitorFlow:
         self.screens_seen: list[str] = []
         self.roll = None
         self._scan_guard = ""
-
-    def show(self, name: str, direction: str = "left", keep_message: bool = False) -> None:
-        if not keep_message:
-            self.message, self.field = "", ""
-        self.screens_seen.append(name)
-        self.app.show(name, direction)
-
-    def say(self, message: str = "", field: str = "") -> None:
-        self.message, self.field = (tr._(message) if message else ""), field
-        screen = self.app.sm.current_screen
-        if screen is not None:
-            screen.refresh()
 
     # ----- starting -------------------------------------------------------------------
     def start(self) -> None:

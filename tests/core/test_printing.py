@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.printing import CupsPrinter, FolderPrinter, PrintError, open_printer
-from kiosk.core.visitors.badge import Badge, badge_pdf, render_badge
+from kiosk.core.visitors.badge import Badge, label_pdf, render_badge
 from tests.sync.conftest import free_port
 
 CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
@@ -22,7 +22,7 @@ CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
 def badge_job():
     png = render_badge(Badge("Jo Bloggs", "Acme Ltd", "Priya Patel", "Sunday 22 November 2026",
                              "Riverside Civic Centre", "HKS1:0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000"))
-    return badge_pdf(png), png
+    return label_pdf(png), png
 
 
 @pytest.fixture

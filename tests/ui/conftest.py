@@ -25,6 +25,18 @@ load_kv()
 SITE = "Riverside Central Library"
 
 
+def hold_up(feed, tmp_path, image) -> None:
+    """Put `image` in front of a screen's camera `feed` (a folder camera showing just it)."""
+    import cv2
+
+    folder = tmp_path / "camera"
+    folder.mkdir(exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    cv2.imwrite(str(folder / "frame.png"), image)
+    feed.source = f"folder:{folder}"
+
+
 @pytest.fixture(scope="session")
 def smtp():
     """A real SMTP server on loopback (aiosmtpd) receiving central's emails."""

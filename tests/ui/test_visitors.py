@@ -15,6 +15,7 @@ from kiosk.ui.widgets import ChoiceRow, KeyButton, KioskTextInput, Notice, Signa
 from scanner.samples import code_photo
 
 from .conftest import SITE
+from .conftest import hold_up as put_in_front
 
 
 def central_db(office):
@@ -28,13 +29,7 @@ def wait_for_references(kiosk) -> None:
 
 
 def hold_up(kiosk, tmp_path: Path, image) -> None:
-    """Put `image` in front of the camera (a folder camera showing just it)."""
-    folder = tmp_path / "camera"
-    folder.mkdir(exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    cv2.imwrite(str(folder / "frame.png"), image)
-    kiosk.app.visitors.camera.source = f"folder:{folder}"
+    put_in_front(kiosk.app.visitors.camera, tmp_path, image)
 
 
 def unused_invites(kiosk):

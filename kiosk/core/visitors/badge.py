@@ -106,7 +106,7 @@ def render_badge(badge: Badge) -> bytes:
     return out.getvalue()
 
 
-def badge_pdf(png: bytes) -> bytes:
-    """A one-page PDF the size of the label, the PNG embedded as it is."""
+def label_pdf(png: bytes) -> bytes:
+    """A one-page PDF the size of the label (badges, scan receipts), the PNG embedded as it is."""
     layout = img2pdf.get_layout_fun((img2pdf.mm_to_pt(SIZE_MM[0]), img2pdf.mm_to_pt(SIZE_MM[1])))
     return img2pdf.convert(png, layout_fun=layout)

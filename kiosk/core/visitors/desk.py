@@ -21,7 +21,7 @@ from kiosk.core import KioskError
 from kiosk.core.printing import Printer, PrintError
 from kiosk.core.visitors import _, codes
 from kiosk.core.visitors.appointments import Appointment, AppointmentBook
-from kiosk.core.visitors.badge import Badge, badge_pdf, render_badge
+from kiosk.core.visitors.badge import Badge, label_pdf, render_badge
 from kiosk.core.visitors.directory import Host, HostDirectory
 from kiosk.core.visitors.invites import Invite, InviteBook
 from kiosk.core.visitors.register import OnSiteRegister, Visit
@@ -178,7 +178,7 @@ class VisitorDesk:
             return True  # already printed
         png = render_badge(self.badge(visit, labels, date_text))
         try:
-            self.printer.print_pdf(badge_pdf(png), "visitor-badge", png)
+            self.printer.print_pdf(label_pdf(png), "visitor-badge", png)
         except PrintError:
             if not again:
                 self.outbox.db.execute("UPDATE register SET printed = 0 WHERE visit_id = ?", [visit.visit_id])

@@ -1,0 +1,74 @@
+"""Documents residents scanned at kiosks: filed by claim reference for the teams that need
+them. The record arrives first (and is filed here, in its own transaction); its PDF follows
+as an attachment, and the kiosk gets its receipt only once both are safe.
+
+    python -m central documents --data DIR [--reference 50012345] [--export FOLDER]
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from central import db as tables
+
+PDF_NAME = "documents.pdf"
+_PURPOSES = {"housing-benefit", "council-tax", "housing-register", "other"}
+
+
+def _parse_time(text: str | None) -> datetime:
+    try:
+        when = datetime.fromisoformat(text) if text else None
+    except ValueError:
+        when = None
+    return when or datetime.now(timezone.utc)
+
+
+def process(conn, _keys, device: dict, record_id: str, kind: str, payload: dict, notify: bool) -> None:
+    """File a newly stored record (called once per record id, in its transaction)."""
+    if kind != "document-scan":
+        return
+    p = payload
+    purpose = p.get("purpose") if p.get("purpose") in _PURPOSES else "other"
+    conn.execute(tables.documents.insert().values(
+        receipt=str(p["receipt"])[:20], record_id=record_id, site=device["site"], device_id=device["id"],
+        purpose=purpose, kind=str(p.get("kind", "other"))[:30], reference=str(p.get("reference", ""))[:40],
+        name=str(p.get("name", ""))[:120], postcode=str(p.get("postcode", ""))[:10], pages=int(p.get("pages", 0)),
+        scanned_at=_parse_time(p.get("scanned_at"))))
+
+
+def listing(engine, reference: str | None = None) -> list[dict]:
+    """Filed documents, newest first, with whether their PDF has arrived."""
+    query = (select(tables.documents, tables.attachments.c.received)
+             .join(tables.attachments, (tables.attachments.c.record_id == tables.documents.c.record_id)
+                   & (tables.attachments.c.name == PDF_NAME), isouter=True)
+             .order_by(tables.documents.c.scanned_at.desc()))
+    if reference:
+        query = query.where(tables.documents.c.reference == reference.replace(" ", "").upper())
+    with engine.connect() as conn:
+        rows = [dict(row) for row in conn.execute(query).mappings()]
+    for row in rows:
+        row["pdf"] = bool(row.pop("received"))
+        row["scanned_at"] = row["scanned_at"].isoformat()
+    return rows
+
+
+def export(engine, files, keys, folder: Path, reference: str | None = None) -> int:
+    """Write each filed document whose PDF has arrived as FOLDER/<receipt>.pdf, opened with
+    the council's key (central keeps attachments sealed, as the kiosk sent them)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    written = 0
+    for row in listing(engine, reference):
+        sealed = files.read(row["record_id"], PDF_NAME) if row["pdf"] else None
+        if sealed:
+            (folder / f"{row['receipt']}.pdf").write_bytes(keys.open(sealed))
+            written += 1
+    return written
+
+
+def print_listing(rows: list[dict]) -> None:
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False, sort_keys=True))
