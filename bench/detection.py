@@ -26,6 +26,21 @@ from scanner.detect import find_document, quad_iou  # noqa: E402
 from scanner.samples import document_photo  # noqa: E402
 
 
+def textbook(image):
+    """The textbook detector, for comparison: Canny, then the largest four-sided contour."""
+    h, w = image.shape[:2]
+    scale = 500 / max(h, w)
+    small = cv2.resize(image, None, fx=scale, fy=scale)
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
+    edges = cv2.Canny(gray, 75, 200)
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+        approx = cv2.approxPolyDP(contour, 0.02 * cv2.arcLength(contour, True), True)
+        if len(approx) == 4:
+            return approx.reshape(4, 2) / scale
+    return None
+
+
 def shots(count: int, seed: int):
     for i in range(count):
         s = seed + i
@@ -47,10 +62,14 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1000)
     parser.add_argument("--show-worst", nargs=2, metavar=("N", "DIR"))
+    parser.add_argument("--textbook", action="store_true", help="also score the textbook detector")
     args = parser.parse_args()
     cv2.setNumThreads(1)
-    results = []
+    results, baseline = [], []
     for shot in shots(args.frames, args.seed):
+        if args.textbook:
+            found = textbook(shot.image)
+            baseline.append(quad_iou(found, shot.quad) if found is not None else 0.0)
         started = time.perf_counter()
         quad = find_document(shot.image)
         elapsed = time.perf_counter() - started
@@ -70,6 +89,9 @@ def main() -> None:
         part = [r[0] for r in results if r[2].settings[key]]
         if part:
             print(f"  {key} ({len(part)}): mean IoU {statistics.mean(part):.3f}")
+    if baseline:
+        print(f"  textbook detector (Canny, largest quadrilateral) on the same frames: mean IoU "
+              f"{statistics.mean(baseline):.3f}, IoU >= 0.9: {sum(i >= 0.9 for i in baseline) / len(baseline):.1%}")
     print(f"time per frame (full detection with refinement): median {statistics.median(times):.1f} ms, "
           f"p90 {times[int(len(times) * 0.9)]:.1f} ms")
     if args.show_worst:
