@@ -16,9 +16,9 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.documents import kind_detail, kind_label, purpose_detail, purpose_label, reference_hint
 from kiosk.ui.i18n import tr
-from kiosk.ui.screens import KioskScreen, app
+from kiosk.ui.screens import app
 from kiosk.ui.theme import theme
-from kiosk.ui.visitor_screens import DoneScreen
+from kiosk.ui.visitor_screens import DoneScreen, FlowScreen
 from kiosk.ui.widgets import ChoiceRow
 
 
@@ -46,15 +46,11 @@ def fitted(widget, size) -> tuple[float, float, float]:
     return widget.x + (widget.width - w * scale) / 2, widget.y + (widget.height - h * scale) / 2, scale
 
 
-class DocScreen(KioskScreen):
+class DocScreen(FlowScreen):
     """A screen of the document flow: shows the flow's message for it."""
 
-    message = StringProperty("")
-    field = StringProperty("")
-
-    def refresh(self) -> None:
-        self.message = flow().message
-        self.field = flow().field
+    def journey(self):
+        return flow()
 
 
 class DocStartScreen(DocScreen):
@@ -382,8 +378,11 @@ class DocSentScreen(DoneScreen):
     printed_line = StringProperty("")
     offline = BooleanProperty(False)
 
+    def journey(self):
+        return flow()
+
     def refresh(self) -> None:
-        self.message = flow().message
+        super().refresh()
         sent = flow().session.sent
         if sent is None:
             return

@@ -17,14 +17,18 @@ def flow():
 
 
 class FlowScreen(KioskScreen):
-    """A screen of the visitor flow: shows the flow's message for it."""
+    """A screen of a journey's flow (`journey()`, the visitor flow here): shows the flow's
+    message for it."""
 
     message = StringProperty("")
     field = StringProperty("")
 
+    def journey(self):
+        return flow()
+
     def refresh(self) -> None:
-        self.message = flow().message
-        self.field = flow().field
+        self.message = self.journey().message
+        self.field = self.journey().field
 
 
 class CameraScreen(FlowScreen):

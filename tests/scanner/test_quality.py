@@ -88,3 +88,39 @@ def test_quad_outside_the_picture_is_not_in_frame():
     quad = Quad.from_array([[-20, 10], [500, 10], [500, 400], [-20, 400]])
     image = np.full((480, 640, 3), 200, np.uint8)
     assert assess(image, quad).problems[0] == "not_in_frame"
+
+
+def test_the_demo_video_is_scanned_as_a_camera_would_see_it(tmp_path):
+    """The generated demo video through the video camera: the letter's reference read from
+    its QR code, the letter and the card each captured by themselves once held still, the
+    invitation read."""
+    import cv2
+
+    from scanner.camera import open_camera
+    from scanner.codes import read_codes
+    from scanner.samples import demo_video
+
+    path = tmp_path / "camera.avi"
+    frames = demo_video(path, "7KQ2M9")
+    assert frames == 180
+    now = [0.0]
+    camera = open_camera(f"video:{path}")
+    camera._clock = lambda: now[0]          # play the video at our pace, frame by frame
+    camera._started = 0.0
+    live = LiveScanner(clock=lambda: now[0])
+    captured, texts = [], set()
+    for n in range(frames):
+        now[0] = (n + 0.5) / 10
+        frame = camera.read()
+        assert frame is not None and frame.shape == (540, 960, 3)
+        step = live.analyse(frame)
+        if step.capture:
+            captured.append(round(now[0], 1))
+            live.reset()
+        if n % 5 == 0:
+            texts |= {code.text for code in read_codes(frame, thorough=False)}
+    camera.close()
+    assert {"HKR1:CT:50012345", "HKV1:7KQ2M9"} <= texts
+    assert any(2 < t < 7 for t in captured) and any(13 < t < 18 for t in captured), captured
+    assert not any(t < 2 for t in captured)                  # nothing taken of the empty desk
+    assert cv2.VideoCapture(str(path)).get(cv2.CAP_PROP_FPS) == 10
