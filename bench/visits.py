@@ -76,6 +76,8 @@ def main() -> None:
         kiosk.until_still()
         kiosk.tap(kiosk.button("Finish"))
         kiosk.until_still()
+        kiosk.tap(kiosk.button("No thanks"))     # the feedback question after a page was read
+        kiosk.until_still()
         assert app.sm.current == "attract"
         if visit in (min(50, args.visits), args.visits):
             gc.collect()

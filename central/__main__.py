@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
                        ("invite", "invite a visitor (prints the one-time code)"),
                        ("appointments", "load a site's appointments from a CSV (reference,date,time,service,prefix)"),
                        ("demo-data", "a demo directory, invitations and appointments for today"),
-                       ("documents", "documents residents scanned, one JSON object per line (newest first)")):
+                       ("documents", "documents residents scanned, one JSON object per line (newest first)"),
+                       ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--smtp-from", default="visitor-kiosks@localhost")
         if name == "demo-data":
             p.add_argument("--hosts", type=int, default=300, help="how many staff in the demo directory")
+        if name == "feedback":
+            p.add_argument("--since", metavar="YYYY-MM-DD", help="only answers from this day on")
+            p.add_argument("--comments", action="store_true", help="list the comments instead, newest first")
         if name == "documents":
             p.add_argument("--reference", help="only those for this claim or account reference")
             p.add_argument("--export", metavar="FOLDER", help="also write each PDF as FOLDER/<receipt>.pdf")
@@ -109,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(stats(engine), indent=2, sort_keys=True))
     elif args.command in ("directory", "invite", "appointments", "demo-data"):
         return _visitors(args, engine)
+    elif args.command == "feedback":
+        from central import feedback
+
+        feedback.print_lines(feedback.comments(engine, args.since) if args.comments
+                             else feedback.summary(engine, args.since))
     elif args.command == "documents":
         from central import documents
         from central.files import open_files

@@ -25,7 +25,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import db as tables
-from central import documents, publishing, visitors
+from central import documents, feedback, publishing, visitors
 from central.notify import Mailer, SmtpSettings
 from central.files import open_files
 from central.keys import load_or_create
@@ -206,7 +206,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
         try:
             payload = json.loads(opened)
             with conn.begin_nested():
-                for module in (visitors, documents):
+                for module in (visitors, documents, feedback):
                     module.process(conn, keys, dev, record.id, record.kind, payload, notify=True)
         except Exception as exc:  # noqa: BLE001 - kept and reported, never fatal
             log.warning("record %s (%s) stored but not processed: %s", record.id, record.kind, type(exc).__name__)

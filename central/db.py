@@ -150,6 +150,18 @@ documents = Table(
     Column("scanned_at", DateTime(timezone=True), nullable=False),
 )
 
+feedback = Table(
+    "feedback", metadata,  # anonymous answers after a journey: which journey, where, which day
+    Column("record_id", String(36), primary_key=True),
+    Column("site", String(80), nullable=False, index=True),
+    Column("journey", String(20), nullable=False, index=True),
+    Column("day", String(10), nullable=False),
+    Column("found", Boolean),
+    Column("stars", Integer),
+    Column("comment", Text, nullable=False, default=""),
+    Column("language", String(5), nullable=False, default=""),
+)
+
 notifications = Table(
     "notifications", metadata,  # emails to send (hosts, invited visitors), sent by one worker
     Column("id", String(36), primary_key=True),

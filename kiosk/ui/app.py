@@ -26,6 +26,7 @@ from kivy.uix.screenmanager import NoTransition, SlideTransition
 
 from kiosk.core.config import KioskConfig
 from kiosk.core.content import ContentPack
+from kiosk.core.feedback import FeedbackBox
 from kiosk.core.i18n import LANGUAGES
 from kiosk.core.idle import IdleMonitor
 from kiosk.core.journeys.information import InformationJourney
@@ -42,6 +43,7 @@ from kiosk.ui.keynav import KeyboardNavigation
 from kiosk.ui.syncing import KioskSync
 from kiosk.ui.theme import theme
 from kiosk.ui.documents import DocumentFlow
+from kiosk.ui.feedback_screen import FeedbackScreen
 from kiosk.ui.visitors import VisitorFlow
 from kiosk.ui.widgets import ChoiceDialog, ConfirmDialog, IdleWarning, KioskButton, KioskTextInput
 
@@ -80,6 +82,7 @@ SCREENS = {
     "doc_review": ds.DocReviewScreen,
     "doc_adjust": ds.DocAdjustScreen,
     "doc_sent": ds.DocSentScreen,
+    "feedback": FeedbackScreen,
 }
 
 
@@ -87,7 +90,7 @@ def load_kv() -> None:
     """Load the kv rules once per process."""
     global _KV_LOADED
     if not _KV_LOADED:
-        for name in ("widgets.kv", "screens.kv", "visitors.kv", "documents.kv"):
+        for name in ("widgets.kv", "screens.kv", "visitors.kv", "documents.kv", "feedback.kv"):
             Builder.load_file(str(KV_DIR / name))
         _KV_LOADED = True
 
@@ -112,6 +115,9 @@ class KioskApp(App):
         self.sync = KioskSync(self.data_dir, self._on_sync_change)
         self.visitors = VisitorFlow(self)
         self.documents = DocumentFlow(self)
+        self.feedback = (FeedbackBox(self.sync.outbox, self.sync.identity.site) if self.sync.enrolled else None)
+        self.feedback_journey: str | None = None   # the journey the feedback screen asks about
+        self.info_pages_read = 0
         self.idle = IdleMonitor(device_config.idle.timeout_seconds, device_config.idle.warning_seconds)
         self.pin_gate = PinGate(
             device_config.staff.pin_hash,
@@ -292,6 +298,7 @@ class KioskApp(App):
 
     def info_open_page(self, page_id: str) -> None:
         self.info.open_page(page_id)
+        self.info_pages_read += 1
         self.show_info_step()
 
     def back(self) -> None:
@@ -346,10 +353,35 @@ class KioskApp(App):
         self.show("home", "right")
 
     def finish(self) -> None:
-        """The person is done: wipe everything and return to the attract screen."""
+        """The person is done: after a journey they completed, one chance to say how it went
+        (never in the way: leaving the feedback screen wipes); then wipe everything and
+        return to the attract screen."""
         if self._unsent_pages_kept():
             return
+        journey = self.completed_journey()
+        if (journey and self.feedback is not None and self.feedback_journey is None
+                and not self.sm.current.startswith("staff_") and not self.staff_mode):
+            self.feedback_journey = journey
+            self.show("feedback")
+            return
         self.wipe()
+
+    def completed_journey(self) -> str | None:
+        """The journey this resident completed, if any (for the feedback question)."""
+        if self.documents.session.sent is not None:
+            return "documents"
+        if self.visitors.ticket is not None:
+            return "appointments"
+        if self.visitors.checked is not None or self.visitors.left is not None:
+            return "visitors"
+        if self.info_pages_read:
+            return "information"
+        return None
+
+    def send_feedback(self, answer) -> None:
+        """Queue the resident's answer (anonymous); `Invalid` when there is nothing to send."""
+        self.feedback.send(answer, tr.lang)
+        self.sync.nudge()
 
     # ----- shared-terminal rules ------------------------------------------------------
     def _on_touch(self, *_args):
@@ -422,6 +454,8 @@ class KioskApp(App):
                 widget.forget()
         self.keyboard.close()
         self.info = None
+        self.info_pages_read = 0
+        self.feedback_journey = None
         self.visitors.reset()
         self.documents.reset()
         self.staff_mode = False

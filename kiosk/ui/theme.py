@@ -93,6 +93,9 @@ ICONS = {
     "send": "\uf1d8",
     "trash": "\uf2ed",
     "palette": "\uf53f",
+    "star": "\uf005",
+    "thumbs-up": "\uf164",
+    "thumbs-down": "\uf165",
 }
 
 

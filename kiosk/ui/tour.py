@@ -260,6 +260,19 @@ def _doc_sent(app):
     app.documents.send()
 
 
+def _feedback(app):
+    _page(app)
+    app.finish()
+
+
+def _feedback_thanks(app):
+    _feedback(app)
+    screen = app.sm.get_screen("feedback")
+    screen.choose_found("yes")
+    screen.choose_stars(4)
+    screen.send()
+
+
 STEPS = [
     ("attract", lambda app: None),
     ("home", _start),
@@ -297,6 +310,8 @@ STEPS = [
     ("doc-adjust", _doc_adjust),
     ("doc-leave-confirm", _doc_leave),
     ("doc-sent", _doc_sent),
+    ("feedback", _feedback),
+    ("feedback-thanks", _feedback_thanks),
 ]
 
 

@@ -95,7 +95,11 @@ def test_a_resident_scans_two_pages_sends_them_and_nothing_stays(kiosk, office, 
         return found == (2, 1)
 
     kiosk.until(filed, 30, what="the PDF at central")
+    kiosk.until_still()
     kiosk.tap(kiosk.button("Finish"))
+    assert kiosk.screen == "feedback"
+    kiosk.until_still()
+    kiosk.tap(kiosk.button("No thanks"))
     assert kiosk.screen == "attract"
     # nothing of the document on screen or in memory, nothing readable at rest
     assert flow.session.pages == [] and flow.session.sent is None and flow.adjusting is None

@@ -93,6 +93,9 @@ def test_an_invited_visitor_scans_and_is_in_with_one_tap(kiosk, office, smtp, tm
 
     kiosk.until(host_told, 30, what=f"the email to the host (inbox: {[m['Subject'] for _t, m in smtp.inbox.messages]})")
     kiosk.tap(kiosk.button("Done"))
+    assert kiosk.screen == "feedback"          # one question on the way out, never in the way
+    kiosk.until_still()
+    kiosk.tap(kiosk.button("No thanks"))
     assert kiosk.screen == "attract" and kiosk.app.visitors.checked is None
     # The badge's QR signs them out.
     badge_png = sorted((kiosk.app.data_dir.parent / "printed").glob("*.png"))[-1]
@@ -145,6 +148,9 @@ def test_a_walk_in_visitor_in_six_screens_and_nothing_readable_left(kiosk, offic
             content = path.read_bytes()
             assert not [s for s in secrets if s in content], path
     kiosk.tap(kiosk.button("Done"))
+    assert kiosk.screen == "feedback"
+    kiosk.until_still()
+    kiosk.tap(kiosk.button("Finish"))          # Finish on the feedback screen leaves at once
     assert kiosk.screen == "attract"
     assert not [w for w in kiosk.widgets() if isinstance(w, KioskTextInput) and "Quenby" in w.text]
 

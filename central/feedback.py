@@ -1,0 +1,80 @@
+"""Residents' answers after a journey, kept anonymous and summed up by journey and site.
+
+    python -m central feedback --data DIR [--since 2026-11-01] [--comments]
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import select
+
+from central import db as tables
+
+JOURNEYS = {"information", "visitors", "appointments", "documents"}
+
+
+def process(conn, _keys, device: dict, record_id: str, kind: str, payload: dict, notify: bool) -> None:
+    """File one answer (called once per record id, in the transaction that stores it)."""
+    if kind != "feedback":
+        return
+    journey = payload.get("journey")
+    stars = payload.get("stars")
+    found = payload.get("found")
+    day = str(payload.get("day", ""))[:10]
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        day = date.today().isoformat()
+    conn.execute(tables.feedback.insert().values(
+        record_id=record_id, site=device["site"], journey=journey if journey in JOURNEYS else "information",
+        day=day, found=found if isinstance(found, bool) else None,
+        stars=stars if isinstance(stars, int) and not isinstance(stars, bool) and 1 <= stars <= 5 else None,
+        comment=str(payload.get("comment", ""))[:500], language=str(payload.get("language", ""))[:5]))
+
+
+def summary(engine, since: str | None = None) -> list[dict]:
+    """One line per site and journey: answers, how many found what they needed, stars."""
+    query = select(tables.feedback)
+    if since:
+        query = query.where(tables.feedback.c.day >= since)
+    groups: dict[tuple[str, str], dict] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(query).mappings():
+            g = groups.setdefault((row["site"], row["journey"]), {
+                "site": row["site"], "journey": row["journey"], "answers": 0, "found_yes": 0, "found_no": 0,
+                "stars": [], "comments": 0})
+            g["answers"] += 1
+            if row["found"] is True:
+                g["found_yes"] += 1
+            elif row["found"] is False:
+                g["found_no"] += 1
+            if row["stars"]:
+                g["stars"].append(row["stars"])
+            g["comments"] += bool(row["comment"])
+    out = []
+    for key in sorted(groups):
+        g = groups[key]
+        stars = g.pop("stars")
+        asked = g["found_yes"] + g["found_no"]
+        g["found_share"] = round(g["found_yes"] / asked, 3) if asked else None
+        g["stars_mean"] = round(sum(stars) / len(stars), 2) if stars else None
+        g["stars_answers"] = len(stars)
+        out.append(g)
+    return out
+
+
+def comments(engine, since: str | None = None) -> list[dict]:
+    query = (select(tables.feedback.c.day, tables.feedback.c.site, tables.feedback.c.journey,
+                    tables.feedback.c.stars, tables.feedback.c.language, tables.feedback.c.comment)
+             .where(tables.feedback.c.comment != "").order_by(tables.feedback.c.day.desc()))
+    if since:
+        query = query.where(tables.feedback.c.day >= since)
+    with engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def print_lines(rows: list[dict]) -> None:
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False, sort_keys=True))

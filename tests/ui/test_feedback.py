@@ -1,0 +1,79 @@
+"""The feedback question after a completed journey, driven under Xvfb to the answer at a
+real central: never in the way (No thanks, Finish), kind about an empty Send, anonymous."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from kivy.core.window import Window
+
+from kiosk.ui.widgets import Notice
+
+
+def answers(kiosk) -> int:
+    """Feedback records queued by this kiosk so far (sent ones stay listed as acknowledged)."""
+    return kiosk.app.sync.outbox.db.execute("SELECT COUNT(*) FROM outbox WHERE kind = 'feedback'").fetchone()[0]
+
+
+def read_a_page(kiosk) -> None:
+    kiosk.tap_at(Window.width / 2, Window.height / 2)
+    kiosk.tap(kiosk.tile("Find information"))
+    kiosk.app.info_choose_topic("bins")
+    kiosk.until_still()
+    kiosk.app.info_open_page("which-bin")
+    kiosk.until_still()
+    assert kiosk.screen == "info_page"
+
+
+def test_an_answer_reaches_central_and_the_kiosk_clears(kiosk, office):
+    read_a_page(kiosk)
+    kiosk.tap(kiosk.button("Finish"))
+    assert kiosk.screen == "feedback"
+    kiosk.until_still()
+    kiosk.tap(kiosk.button("Send"))                     # nothing chosen yet: a kind word, no record
+    assert [n.text for n in kiosk.visible(Notice) if n.text] == [
+        "Please choose an answer first, or touch “No thanks”."]
+    kiosk.tap(kiosk.button("Yes"))
+    kiosk.tap(kiosk.button("4"))
+    screen = kiosk.app.sm.current_screen
+    kiosk.tap(screen.ids.comment)
+    kiosk.type("Clear and quick")
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    before = answers(kiosk)
+    send = kiosk.button("Send")
+    kiosk.tap(send)
+    assert screen.thanked
+    kiosk.tap(send)                                     # the question is gone: a second tap sends nothing
+    assert answers(kiosk) == before + 1
+    kiosk.until(lambda: kiosk.screen == "attract", 10, what="the wipe after the thank-you")
+    kiosk.app.sync.worker.nudge()
+
+    def arrived():
+        with sqlite3.connect(office.data / "central.db") as db:
+            return db.execute("SELECT journey, found, stars, comment FROM feedback WHERE comment = ?",
+                              ["Clear and quick"]).fetchall() == [("information", 1, 4, "Clear and quick")]
+
+    kiosk.until(arrived, 20, what="the answer at central")
+
+
+def test_no_thanks_and_finish_leave_at_once_with_nothing_sent(kiosk):
+    before = answers(kiosk)
+    read_a_page(kiosk)
+    kiosk.tap(kiosk.button("Finish"))
+    kiosk.until_still()
+    kiosk.tap(kiosk.button("No thanks"))
+    assert kiosk.screen == "attract"
+    read_a_page(kiosk)
+    kiosk.tap(kiosk.button("Finish"))
+    kiosk.until_still()
+    kiosk.tap(kiosk.button("Finish"))                  # Finish on the question itself
+    assert kiosk.screen == "attract"
+    assert answers(kiosk) == before
+
+
+def test_no_question_when_nothing_was_done(kiosk):
+    kiosk.tap_at(Window.width / 2, Window.height / 2)
+    kiosk.tap(kiosk.tile("Find information"))
+    kiosk.tap(kiosk.button("Finish"))
+    assert kiosk.screen == "attract"
