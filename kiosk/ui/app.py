@@ -195,6 +195,10 @@ class KioskApp(App):
         generation = self._prebuild_generation
         Clock.schedule_once(lambda _dt: self._prebuild(generation), 0.3)
 
+    def _collect_if_waiting(self, _dt=None) -> None:
+        if self.sm.current == "attract" and not self.sm.transition.is_active:
+            gc.collect()
+
     def _prebuild(self, generation: int) -> None:
         """Build the next screen not built yet, one per frame, while nobody is waiting."""
         if generation != self._prebuild_generation:
@@ -474,9 +478,12 @@ class KioskApp(App):
         theme.set_text_size(self.settings["text_size"])
         self.switch_language(self.settings["language"])
         self.wipes += 1
-        # Collect the old screens now, while the attract screen waits, rather than let the
-        # garbage pile up into a long collection during someone's next screen change.
-        Clock.schedule_once(lambda _dt: gc.collect(), 0.5)
+        # Collect the old screens now, in the wipe's own frame (nobody is mid-tap: they
+        # just left), rather than let the garbage grow into a collection during the next
+        # person's screen changes; and once more when this frame's own references are gone,
+        # only if the attract screen is still waiting then.
+        gc.collect()
+        Clock.schedule_once(self._collect_if_waiting, 0.5)
 
     # ----- language and display -------------------------------------------------------
     def switch_language(self, lang: str) -> None:
