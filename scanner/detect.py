@@ -560,7 +560,10 @@ def _cross_lines(l1, l2):
 def still_there(image: np.ndarray, quad: Quad, *, work_size: int = 256, min_support: float = 0.85) -> bool:
     """True when the document is still where `quad` says (its outline still on edges):
     the cheap check a live preview makes before searching the whole frame again."""
-    view = _View(image, work_size)
+    return _on_edges(_View(image, work_size), quad, min_support)
+
+
+def _on_edges(view: _View, quad: Quad, min_support: float) -> bool:
     mean, weakest = _support(view, quad.array().astype(np.float64) * view.scale)
     return mean >= min_support and weakest >= min_support - 0.2
 
@@ -569,17 +572,21 @@ def still_there(image: np.ndarray, quad: Quad, *, work_size: int = 256, min_supp
 
 def find_document(image: np.ndarray, *, work_size: int = 360, min_area: float = 0.08,
                   max_area: float = 0.995, min_support: float = 0.8, min_weakest: float = 0.5,
-                  overshoot: float = 0.3,
-                  refine: bool = True, max_lines: int = 18) -> Quad | None:
+                  overshoot: float = 0.3, refine: bool = True, max_lines: int = 18,
+                  previous: Quad | None = None, keep_support: float = 0.85) -> Quad | None:
     """The document's corners in `image` (BGR or grey), or None when no page or card is
     clearly there.
 
     `work_size` is the long side of the copy searched; `refine=False` skips the final
     sub-pixel fit and `max_lines` (fewer lines to combine) trades a little accuracy for speed
-    (the live preview uses both)."""
+    (the live preview uses both). A live preview also passes the quad it found in the last
+    frame as `previous`: while its outline still lies on edges (`still_there`), it is
+    returned without a search, from the same small copy."""
     if image is None or image.size == 0 or min(image.shape[:2]) < 32:
         return None
     view = _View(image, work_size)
+    if previous is not None and _on_edges(view, previous, keep_support):
+        return previous
     edge_maps = _edges(view)
     candidates = _contour_candidates(view, edge_maps, min_area)
     candidates += _line_candidates(view, edge_maps[1], max_lines=max_lines)

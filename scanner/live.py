@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scanner.detect import Quad, find_document, still_there
+from scanner.detect import Quad, find_document
 from scanner.quality import Assessment, assess
 
 
@@ -49,9 +49,7 @@ class LiveScanner:
 
     def analyse(self, frame: np.ndarray) -> Step:
         h, w = frame.shape[:2]
-        quad = self._quad if self._quad is not None and still_there(frame, self._quad) else None
-        if quad is None:
-            quad = find_document(frame, work_size=self.work_size, refine=False)
+        quad = find_document(frame, work_size=self.work_size, refine=False, previous=self._quad)
         self._quad = quad
         assessment = assess(frame, quad)
         now = self.clock()

@@ -19,7 +19,7 @@ inside the document, so it does not depend on how much print there is or on cont
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -37,7 +37,6 @@ class Assessment:
     brightness: float = 0.0
     glare: float = 0.0
     sharpness: float = 0.0
-    measures: dict = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:
