@@ -94,10 +94,15 @@ def clean_person(name: str, postcode: str) -> tuple[str, str]:
     return clean_name(name), clean_postcode(postcode)
 
 
-def new_receipt_number() -> str:
-    """A receipt number a person can read out on the phone: DOC-7KQ2-M9XA."""
+def new_reference(prefix: str) -> str:
+    """A reference a person can read out on the phone: DOC-7KQ2-M9XA (no 0/O, 1/I)."""
     body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    return f"DOC-{body[:4]}-{body[4:]}"
+    return f"{prefix}-{body[:4]}-{body[4:]}"
+
+
+def new_receipt_number() -> str:
+    """The number on a document-scan receipt: DOC-7KQ2-M9XA."""
+    return new_reference("DOC")
 
 
 def mask_reference(reference: str) -> str:

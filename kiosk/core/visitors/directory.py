@@ -52,18 +52,23 @@ class HostDirectory:
         return self._by_id.get(host_id)
 
     def search(self, query: str, limit: int = 6) -> list[Host]:
-        q = fold(query)
-        if len(q.replace(" ", "")) < MIN_LETTERS:
-            return []
-        terms = q.split()
-        scored: dict[int, float] = {}
-        # Exact word starts first: "pat" -> Patel, "pri pat" -> Priya Patel.
-        for i, words in enumerate(self._words):
-            if all(any(w.startswith(t) for w in words) for t in terms):
-                scored[i] = 200.0 - len(self._folded[i]) / 100
-        if len(scored) < limit:
-            for _name, score, i in process.extract(q, self._folded, scorer=fuzz.WRatio, limit=limit * 2,
-                                                   score_cutoff=70):
-                scored.setdefault(i, float(score))
-        best = sorted(scored, key=lambda i: (-scored[i], self._folded[i]))[:limit]
-        return [self.hosts[i] for i in best]
+        return [self.hosts[i] for i in ranked(query, self._folded, self._words, limit)]
+
+
+def ranked(query: str, folded: list[str], words: list[list[str]], limit: int, cutoff: float = 70) -> list[int]:
+    """Indexes of the best matches for `query` among `folded` names (split into `words`):
+    every typed word starting a word of the name first ("pri pat" -> Priya Patel), shorter
+    names before longer; then near misses by rapidfuzz's WRatio, for typos."""
+    q = fold(query)
+    if len(q.replace(" ", "")) < MIN_LETTERS:
+        return []
+    terms = q.split()
+    scored: dict[int, float] = {}
+    for i, name_words in enumerate(words):
+        if all(any(w.startswith(t) for w in name_words) for t in terms):
+            scored[i] = 200.0 - len(folded[i]) / 100
+    if len(scored) < limit:
+        for _name, score, i in process.extract(q, folded, scorer=fuzz.WRatio, limit=limit * 2,
+                                               score_cutoff=cutoff):
+            scored.setdefault(i, float(score))
+    return sorted(scored, key=lambda i: (-scored[i], folded[i]))[:limit]
