@@ -1,0 +1,499 @@
+"""Forwarding reports to the council's back office over Open311 GeoReport v2.
+
+A forwarder thread claims due reports (a claim lasts a few request timeouts, so with
+several central workers each report is taken by one), POSTs each to `{base}/requests.json`
+and records the back office's `service_request_id` (or its `token`, resolved later through
+`{base}/tokens/{token}.json`). A report waits until its record is complete (its photo in).
+
+Never a duplicate at the back office. Every answer falls in one of three kinds:
+
+- created: a 2xx with a `service_request_id` or a `token`;
+- not created: a definite error answer with a body (400/401/403/404: refused, kept as
+  `failed` with the error until staff retry it; 429/500/503: busy, sent again later with
+  backoff);
+- unsure: no answer (timeout, connection dropped after sending), a 2xx that cannot be
+  read, a 502/504 from a gateway or a 5xx with no body. The request may exist.
+
+Before each send the report is marked `unsure` (committed), and a definite answer clears
+the mark: so a crash in the middle of a send counts as unsure too. An unsure report is
+never sent again blindly: central first searches `{base}/requests.json` by service code
+over a window from its first send, for a request whose description or attributes carry
+its kiosk reference; if one is found its id is recorded and nothing is resent.
+
+Settings come from the environment (so every worker process shares them):
+
+    HUBKIOSK_OPEN311_URL           base URL, e.g. https://backoffice.example/open311/v2
+    HUBKIOSK_OPEN311_KEY           api_key
+    HUBKIOSK_OPEN311_JURISDICTION  jurisdiction_id (optional)
+    HUBKIOSK_OPEN311_POLL          seconds between passes (5)
+    HUBKIOSK_OPEN311_TIMEOUT       seconds to wait for the back office (20)
+    HUBKIOSK_OPEN311_BACKOFF       first retry delay in seconds, doubled each time (30)
+    HUBKIOSK_OPEN311_ATTEMPTS      tries before a report is marked failed (10)
+    HUBKIOSK_OPEN311_STATUS_SECONDS  how stale a back-office status may be before a
+                                   tracking page view refreshes it (300)
+    HUBKIOSK_PUBLIC_URL            central's public address: photos go as media_url
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+
+import requests
+from sqlalchemy import and_, exists, func, or_, select, update
+
+from central import categories as cats
+from central import db as tables
+from central.reports import aware, categories, clean_text
+
+log = logging.getLogger("central.open311")
+USER_AGENT = "hubkiosk-central/0.1 (Open311 GeoReport v2)"
+MAX_DESCRIPTION = 4000
+
+
+@dataclass(frozen=True)
+class Open311Settings:
+    url: str
+    api_key: str
+    jurisdiction: str = ""
+    poll_seconds: float = 5.0
+    timeout: float = 20.0
+    backoff_seconds: float = 30.0
+    attempts: int = 10
+    status_seconds: float = 300.0
+    public_url: str = ""
+
+    @classmethod
+    def from_env(cls, env=os.environ) -> "Open311Settings | None":
+        url = env.get("HUBKIOSK_OPEN311_URL", "").strip().rstrip("/")
+        if not url:
+            return None
+        return cls(url=url, api_key=env.get("HUBKIOSK_OPEN311_KEY", ""),
+                   jurisdiction=env.get("HUBKIOSK_OPEN311_JURISDICTION", ""),
+                   poll_seconds=float(env.get("HUBKIOSK_OPEN311_POLL", "5")),
+                   timeout=float(env.get("HUBKIOSK_OPEN311_TIMEOUT", "20")),
+                   backoff_seconds=float(env.get("HUBKIOSK_OPEN311_BACKOFF", "30")),
+                   attempts=int(env.get("HUBKIOSK_OPEN311_ATTEMPTS", "10")),
+                   status_seconds=float(env.get("HUBKIOSK_OPEN311_STATUS_SECONDS", "300")),
+                   public_url=env.get("HUBKIOSK_PUBLIC_URL", "").strip().rstrip("/"))
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a claim lasts: a look-up, a send and a token check, with room to spare."""
+        return timedelta(seconds=4 * self.timeout + 30)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def w3c(moment: datetime) -> str:
+    """A time as GeoReport v2 writes them (W3C, UTC)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ----- the exception tree ---------------------------------------------------------------------
+class Open311Error(Exception):
+    """Any failure talking to the back office (`.status`: the HTTP status, if there was one)."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class Refused(Open311Error):
+    """A definite 4xx: nothing was created, and sending again will not help until fixed."""
+
+
+class Busy(Open311Error):
+    """A definite 429/500/503 with a body: nothing was created; try again later."""
+
+
+class Unsure(Open311Error):
+    """No usable answer: the request may or may not exist at the back office."""
+
+
+@dataclass(frozen=True)
+class Created:
+    service_request_id: str | None
+    token: str | None
+
+
+# ----- the client ------------------------------------------------------------------------------
+class Open311Client:
+    """GeoReport v2 over one `requests.Session` (no automatic retries: every resend is
+    decided here, after a look-up when the last outcome was unsure)."""
+
+    def __init__(self, settings: Open311Settings, session: requests.Session | None = None) -> None:
+        self.settings = settings
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _url(self, path: str) -> str:
+        return f"{self.settings.url}/{path}"
+
+    def _params(self, **more) -> dict:
+        params = {"jurisdiction_id": self.settings.jurisdiction} if self.settings.jurisdiction else {}
+        return {**params, **{k: v for k, v in more.items() if v is not None}}
+
+    def _get(self, path: str, **params) -> requests.Response:
+        try:
+            return self.session.get(self._url(path), params=self._params(**params),
+                                    timeout=self.settings.timeout, allow_redirects=False)
+        except requests.RequestException as exc:
+            raise Unsure(f"no answer ({type(exc).__name__})") from None
+
+    def create(self, form: list[tuple[str, str]]) -> Created:
+        """POST one service request; Refused, Busy or Unsure when it is not plainly created."""
+        try:
+            response = self.session.post(self._url("requests.json"), data=form, timeout=self.settings.timeout,
+                                         allow_redirects=False)
+        except requests.RequestException as exc:
+            raise Unsure(f"no answer ({type(exc).__name__})") from None
+        if 200 <= response.status_code < 300:
+            first = _first(response)
+            request_id, token = _text(first.get("service_request_id")), _text(first.get("token"))
+            if not request_id and not token:
+                raise Unsure("the answer had neither a service_request_id nor a token", response.status_code)
+            return Created(request_id or None, token or None)
+        raise _error(response)
+
+    def find(self, service_code: str, reference: str, since: datetime) -> str | None:
+        """The id of the request carrying `reference`, searched from `since` to now."""
+        response = self._get("requests.json", service_code=service_code,
+                             start_date=w3c(since - timedelta(minutes=10)),
+                             end_date=w3c(_now() + timedelta(minutes=10)))
+        if response.status_code != 200:
+            raise _error(response)
+        pattern = re.compile(rf"(?<![A-Z0-9-]){re.escape(reference)}(?![A-Z0-9-])")
+        for item in _list(response):
+            if pattern.search(str(item.get("description") or "")) or pattern.search(
+                    json.dumps(item.get("attributes") or item.get("attribute") or "")):
+                found = _text(item.get("service_request_id"))
+                if found:
+                    return found
+        return None
+
+    def token(self, token: str) -> str | None:
+        """The service_request_id a token has become, or None while it is not known yet."""
+        response = self._get(f"tokens/{token}.json")
+        if response.status_code != 200:
+            raise _error(response)
+        return _text(_first(response).get("service_request_id")) or None
+
+    def status(self, request_id: str) -> dict:
+        """status, status_notes, updated_datetime of one request."""
+        response = self._get(f"requests/{request_id}.json")
+        if response.status_code != 200:
+            raise _error(response)
+        return _first(response)
+
+
+def _text(value) -> str:
+    return str(value).strip()[:64] if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+
+
+def _list(response: requests.Response) -> list[dict]:
+    try:
+        data = response.json()
+    except ValueError:
+        raise Unsure("the answer is not JSON", response.status_code) from None
+    if isinstance(data, dict):  # some servers wrap the list
+        data = data.get("service_requests") or data.get("requests") or [data]
+    if not isinstance(data, list):
+        raise Unsure("the answer is not a list", response.status_code)
+    return [item for item in data if isinstance(item, dict)]
+
+
+def _first(response: requests.Response) -> dict:
+    items = _list(response)
+    if not items:
+        raise Unsure("the answer is an empty list", response.status_code)
+    return items[0]
+
+
+def _error(response: requests.Response) -> Open311Error:
+    """The kind of a non-2xx answer, with the back office's own words (kept, never logged)."""
+    status = response.status_code
+    words = ""
+    try:
+        body = response.json()
+        first = body[0] if isinstance(body, list) and body else body
+        if isinstance(first, dict):
+            words = clean_text(str(first.get("description") or ""), 150)
+    except ValueError:
+        words = ""
+    message = f"HTTP {status}" + (f": {words}" if words else "")
+    if status in (502, 504, 408) or (status >= 500 and not response.content):
+        return Unsure(message, status)
+    if status in (429, 500, 503):
+        retry_after = response.headers.get("Retry-After", "")
+        return Busy(message, status, float(retry_after) if retry_after.isdigit() else None)
+    if status >= 500:
+        return Busy(message, status)
+    return Refused(message, status)
+
+
+# ----- what a report becomes ---------------------------------------------------------------------
+def _answer_text(question: dict | None, value) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if question and question.get("kind") == "choice":
+        for option in question.get("options") or []:
+            if option.get("value") == value:
+                return cats.english(option.get("label"))
+    return str(value)
+
+
+def description(row: dict, category: dict | None) -> str:
+    """The plain-text description the back office's team reads."""
+    questions = {q.get("code"): q for q in (category or {}).get("questions") or []}
+    answers = json.loads(row["answers"] or "{}")
+    place = row["location_text"] or row["postcode"]
+    lines = [f"Where: {place}" if place else "", f"Landmark: {row['landmark']}" if row["landmark"] else ""]
+    for code, value in answers.items():
+        label = cats.english(questions[code].get("label")) if code in questions else code
+        lines.append(f"{label} {_answer_text(questions.get(code), value)}")
+    lines.append(f"Reported at a kiosk at {row['site']} on {aware(row['reported_at']):%d %b %Y %H:%M} UTC.")
+    lines.append(f"Kiosk reference {row['reference']}")
+    tail = "\n".join(line for line in lines if line)
+    room = MAX_DESCRIPTION - len(tail) - 2
+    text = row["description"][:room] if room > 0 else ""
+    return f"{text}\n\n{tail}" if text else tail
+
+
+def _attribute(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def form(row: dict, settings: Open311Settings, category: dict | None) -> list[tuple[str, str]]:
+    """The form fields of the POST requests.json for one report."""
+    fields = [("api_key", settings.api_key), ("service_code", row["service_code"])]
+    if settings.jurisdiction:
+        fields.append(("jurisdiction_id", settings.jurisdiction))
+    if row["lat"] is not None and row["lon"] is not None:
+        fields += [("lat", f"{row['lat']:.6f}"), ("long", f"{row['lon']:.6f}")]
+    else:
+        fields.append(("address_string", row["location_text"] or row["postcode"] or row["site"]))
+    if row["uprn"]:
+        fields.append(("address_id", row["uprn"]))
+    fields.append(("description", description(row, category)))
+    for code, value in json.loads(row["answers"] or "{}").items():
+        fields.append((f"attribute[{code}]", _attribute(value)))
+    fields.append(("attribute[kiosk_reference]", row["reference"]))
+    if row["contact_email"]:
+        fields.append(("email", row["contact_email"]))
+    if row["contact_name"]:
+        first, _sep, last = row["contact_name"].rpartition(" ")
+        fields += [("first_name", first or last)] + ([("last_name", last)] if first else [])
+    if row["contact_phone"]:
+        fields.append(("phone", row["contact_phone"]))
+    if settings.public_url and row["has_photo"]:
+        fields.append(("media_url", media_url(settings.public_url, row)))
+    return fields
+
+
+def media_url(public_url: str, row: dict) -> str:
+    """The photo's unguessable public address (served by central/tracking.py)."""
+    return f"{public_url}/media/{row['reference']}/{row['media_secret']}.jpg"
+
+
+# ----- the forwarder thread -----------------------------------------------------------------------
+class Forwarder:
+    """Claims due reports and forwards them; resolves tokens to request ids."""
+
+    def __init__(self, engine, settings: Open311Settings, client: Open311Client | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.client = client or Open311Client(settings)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # claiming
+    def _claim(self, condition, limit: int = 10) -> list[dict]:
+        r = tables.reports.c
+        now = _now()
+        free = or_(r.claimed_until.is_(None), r.claimed_until < now)
+        claimed = []
+        with self.engine.begin() as conn:
+            due = conn.execute(select(r.reference).where(condition, r.next_at <= now, free)
+                               .order_by(r.next_at).limit(limit)).scalars().all()
+            for reference in due:
+                taken = conn.execute(update(tables.reports).where(r.reference == reference, condition, free)
+                                     .values(claimed_until=now + self.settings.lease))
+                if taken.rowcount == 1:
+                    claimed.append(dict(conn.execute(select(tables.reports).where(
+                        r.reference == reference)).mappings().one()))
+        return claimed
+
+    def _ready(self):
+        """Pending reports whose record is complete (every attachment received)."""
+        r, a = tables.reports.c, tables.attachments.c
+        waiting = exists(select(a.name).where(a.record_id == r.record_id, a.received.is_(False)))
+        return and_(r.state == "pending", ~waiting)
+
+    def _tokens(self):
+        r = tables.reports.c
+        return and_(r.state == "sent", r.service_request_id.is_(None), r.token.is_not(None))
+
+    # recording outcomes
+    def _save(self, row: dict, **values) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(tables.reports).where(tables.reports.c.reference == row["reference"])
+                         .values(claimed_until=None, **values))
+
+    def _later(self, row: dict, error: Open311Error, unsure: bool) -> None:
+        attempts = row["attempts"] + 1
+        failed = attempts >= self.settings.attempts
+        delay = error.retry_after or min(3600.0, self.settings.backoff_seconds * 2 ** (attempts - 1))
+        log.warning("report %s not forwarded (attempt %d, %s)%s", row["reference"], attempts,
+                    type(error).__name__ if error.status is None else f"HTTP {error.status}",
+                    ": given up" if failed else "")
+        self._save(row, state="failed" if failed else "pending", attempts=attempts, unsure=unsure,
+                   last_error=str(error)[:200], next_at=_now() + timedelta(seconds=delay))
+
+    def _refused(self, row: dict, error: Open311Error) -> None:
+        log.warning("report %s refused by the back office (HTTP %s): kept as failed", row["reference"], error.status)
+        self._save(row, state="failed", attempts=row["attempts"] + 1, unsure=False, last_error=str(error)[:200])
+
+    def _sent(self, row: dict, created: Created) -> None:
+        log.info("report %s forwarded: %s", row["reference"],
+                 f"request {created.service_request_id}" if created.service_request_id else "token")
+        self._save(row, state="sent", attempts=row["attempts"] + 1, unsure=False, last_error=None,
+                   service_request_id=created.service_request_id, token=created.token, forwarded_at=_now(),
+                   next_at=_now() + timedelta(seconds=self.settings.poll_seconds))
+
+    def _mark_sending(self, row: dict) -> None:
+        """Committed before the POST: if central dies mid-send, the next try looks first."""
+        with self.engine.begin() as conn:
+            conn.execute(update(tables.reports).where(tables.reports.c.reference == row["reference"]).values(
+                unsure=True, first_sent_at=func.coalesce(tables.reports.c.first_sent_at, _now())))
+
+    # one report
+    def forward(self, row: dict) -> None:
+        """Forward one claimed report (looking it up first if an earlier send was unsure)."""
+        if not row["service_code"]:
+            self._refused(row, Refused("no Open311 service code for this category"))
+            return
+        with self.engine.connect() as conn:
+            category = categories(conn).get(row["category"])
+        if row["unsure"]:
+            since = aware(row["first_sent_at"]) or _now() - timedelta(days=1)
+            try:
+                found = self.client.find(row["service_code"], row["reference"], since)
+            except Open311Error as exc:
+                self._later(row, exc, unsure=True)
+                return
+            if found:
+                log.info("report %s was already at the back office", row["reference"])
+                self._sent(row, Created(found, None))
+                return
+        self._mark_sending(row)
+        try:
+            created = self.client.create(form(row, self.settings, category))
+        except Refused as exc:
+            self._refused(row, exc)
+        except Busy as exc:
+            self._later(row, exc, unsure=False)
+        except Unsure as exc:
+            self._later(row, exc, unsure=True)
+        else:
+            self._sent(row, created)
+
+    def resolve(self, row: dict) -> None:
+        """Turn a token into the back office's request id, when it has one."""
+        try:
+            found = self.client.token(row["token"])
+        except Refused:
+            found = self._find_quietly(row)
+        except Open311Error:
+            found = None
+        if found:
+            log.info("report %s has request %s", row["reference"], found)
+            self._save(row, service_request_id=found)
+            return
+        waits = row["attempts"] + 1
+        self._save(row, attempts=waits, next_at=_now() + timedelta(
+            seconds=min(3600.0, self.settings.backoff_seconds * 2 ** min(waits, 12))))
+
+    def _find_quietly(self, row: dict) -> str | None:
+        """A token the back office no longer knows: find the request by its reference."""
+        try:
+            return self.client.find(row["service_code"], row["reference"],
+                                    aware(row["first_sent_at"]) or _now() - timedelta(days=1))
+        except Open311Error:
+            return None
+
+    # passes
+    def forward_due(self) -> int:
+        """One pass: forward what is due and resolve tokens; returns how many were handled."""
+        rows = self._claim(self._ready())
+        for row in rows:
+            self.forward(row)
+        tokens = self._claim(self._tokens())
+        for row in tokens:
+            self.resolve(row)
+        return len(rows) + len(tokens)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="open311", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(self.settings.timeout + 5)
+        self.client.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.forward_due()
+            except Exception as exc:  # noqa: BLE001 - the forwarder must keep going
+                log.warning("open311 pass failed: %s", type(exc).__name__)
+            self._stop.wait(self.settings.poll_seconds)
+
+
+# ----- the back office's progress ------------------------------------------------------------------
+def refresh_status(engine, settings: Open311Settings, reference: str, timeout: float = 5.0) -> bool:
+    """Ask the back office how a forwarded report is getting on, if its status is older than
+    `settings.status_seconds` (one asker at a time); True when the row changed."""
+    r = tables.reports.c
+    now = _now()
+    stale = or_(r.status_checked_at.is_(None), r.status_checked_at < now - timedelta(seconds=settings.status_seconds))
+    with engine.begin() as conn:
+        taken = conn.execute(update(tables.reports).where(
+            r.reference == reference, r.service_request_id.is_not(None), stale).values(status_checked_at=now))
+        if taken.rowcount != 1:
+            return False
+        request_id = conn.execute(select(r.service_request_id).where(r.reference == reference)).scalar()
+    client = Open311Client(replace(settings, timeout=min(timeout, settings.timeout)))
+    try:
+        found = client.status(request_id)
+    except Open311Error as exc:
+        log.info("status of report %s not refreshed (%s)", reference, type(exc).__name__)
+        return False
+    finally:
+        client.close()
+    status = clean_text(str(found.get("status") or ""), 20).lower()
+    updated = None
+    try:
+        updated = aware(datetime.fromisoformat(str(found.get("updated_datetime") or "")))
+    except ValueError:
+        updated = None
+    with engine.begin() as conn:
+        conn.execute(update(tables.reports).where(r.reference == reference).values(
+            status=status, status_notes=clean_text(found.get("status_notes"), 500, lines=True),
+            status_updated_at=updated))
+    return True

@@ -1,0 +1,237 @@
+"""A recording Open311 GeoReport v2 back office on loopback, for central's forwarding tests.
+
+    server = Open311Server().start()        # server.url: http://127.0.0.1:PORT/open311/v2
+    server.fail_next = 2                    # the next two POSTs get a 500 (nothing created)
+    server.drop_next = 1                    # the next POST is created, then the connection dropped
+    server.delay_next = 1                   # ... created, then answered only after `delay_seconds`
+    server.token_mode = True                # answer POSTs with a token; tokens/{t}.json gives the id
+    server.posts_for("RPT-7KQ2-X9PM")       # every POST that carried this kiosk reference
+    server.created_for("RPT-7KQ2-X9PM")     # the service requests that exist for it
+    server.close_request("6001", "Cleared")  # the team closes a request
+
+It serves services.json, requests.json (POST creates; GET searches by service_code,
+start_date, end_date), requests/{id}.json and tokens/{token}.json, checks the api_key and
+jurisdiction_id, and records every call. GET search answers do not include attributes,
+as many real back offices do not: central must find its reference in the description.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+PREFIX = "/open311/v2"
+SERVICES = ["FLYTIP", "ABANDVEH", "FLYPOST", "GRAFFITI", "LITTER", "DOGFOUL", "MISSEDBIN", "OVERGROWN",
+            "GRASSCUT", "STREETLIGHT", "POTHOLE", "ROADMARK", "NOISE", "POLLUTION"]
+
+
+def _w3c(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class Open311Server:
+    def __init__(self, api_key: str = "test-api-key", jurisdiction: str = "riverside.gov.example") -> None:
+        self.api_key = api_key
+        self.jurisdiction = jurisdiction
+        self.lock = threading.Lock()
+        self.posts: list[dict] = []      # every POST requests.json, as {field: value}
+        self.gets: list[str] = []        # every GET path with its query
+        self.requests: dict[str, dict] = {}
+        self.tokens: dict[str, dict] = {}
+        self.fail_next = 0
+        self.fail_status = 500
+        self.drop_next = 0
+        self.delay_next = 0
+        self.delay_seconds = 3.0
+        self.token_mode = False
+        self.token_polls = 1             # token look-ups that answer "no id yet" before the id
+        self._next_id = 6001
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # ----- running ----------------------------------------------------------------------------
+    def start(self) -> "Open311Server":
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, name="open311-server", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}{PREFIX}"
+
+    # ----- what tests look at -------------------------------------------------------------------
+    def posts_for(self, reference: str) -> list[dict]:
+        with self.lock:
+            return [p for p in self.posts if p.get("attribute[kiosk_reference]") == reference]
+
+    def created_for(self, reference: str) -> list[dict]:
+        with self.lock:
+            return [r for r in self.requests.values() if r["attributes"].get("kiosk_reference") == reference]
+
+    def close_request(self, request_id: str, notes: str) -> None:
+        with self.lock:
+            self.requests[request_id].update(status="closed", status_notes=notes,
+                                             updated_datetime=_w3c(datetime.now(timezone.utc)))
+
+    # ----- the back office -------------------------------------------------------------------------
+    def create(self, form: dict) -> dict:
+        with self.lock:
+            request_id = str(self._next_id)
+            self._next_id += 1
+            now = _w3c(datetime.now(timezone.utc))
+            self.requests[request_id] = {
+                "service_request_id": request_id, "service_code": form.get("service_code", ""),
+                "description": form.get("description", ""), "lat": form.get("lat"), "long": form.get("long"),
+                "address": form.get("address_string", ""), "address_id": form.get("address_id", ""),
+                "media_url": form.get("media_url", ""), "status": "open", "status_notes": "",
+                "requested_datetime": now, "updated_datetime": now,
+                "attributes": {k[10:-1]: v for k, v in form.items() if k.startswith("attribute[")}}
+            return self.requests[request_id]
+
+    def public(self, request: dict) -> dict:
+        return {k: v for k, v in request.items() if k != "attributes"}
+
+    def search(self, query: dict) -> list[dict]:
+        codes = set(query.get("service_code", "").split(",")) - {""}
+        start, end = _parse(query.get("start_date", "")), _parse(query.get("end_date", ""))
+        with self.lock:
+            found = []
+            for request in self.requests.values():
+                when = _parse(request["requested_datetime"])
+                if codes and request["service_code"] not in codes:
+                    continue
+                if (start and when < start.replace(microsecond=0)) or (end and when > end):
+                    continue
+                found.append(self.public(request))
+            return found
+
+
+def _error(code: int, text: str) -> list[dict]:
+    return [{"code": code, "description": text}]
+
+
+def _handler(server: Open311Server):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_args) -> None:  # quiet
+            pass
+
+        def _send(self, status: int, body) -> None:
+            data = json.dumps(body).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:
+                pass  # the client has gone (it timed out)
+
+        def _path(self) -> tuple[str, dict]:
+            parts = urlsplit(self.path)
+            query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+            return parts.path.removeprefix(PREFIX), query
+
+        def _jurisdiction_ok(self, given: str | None) -> bool:
+            if server.jurisdiction and given != server.jurisdiction:
+                self._send(404, _error(404, "jurisdiction_id not found"))
+                return False
+            return True
+
+        def do_GET(self) -> None:
+            path, query = self._path()
+            with server.lock:
+                server.gets.append(self.path)
+            if not self._jurisdiction_ok(query.get("jurisdiction_id")):
+                return
+            if path == "/services.json":
+                self._send(200, [{"service_code": c, "service_name": c.title(), "type": "realtime",
+                                  "metadata": True, "keywords": "", "group": "street"} for c in SERVICES])
+            elif path == "/requests.json":
+                self._send(200, server.search(query))
+            elif path.startswith("/requests/") and path.endswith(".json"):
+                request = server.requests.get(path[len("/requests/"):-len(".json")])
+                if request is None:
+                    self._send(404, _error(404, "service_request_id not found"))
+                else:
+                    with server.lock:
+                        self._send(200, [server.public(request)])
+            elif path.startswith("/tokens/") and path.endswith(".json"):
+                self._token(path[len("/tokens/"):-len(".json")])
+            else:
+                self._send(404, _error(404, "not found"))
+
+        def _token(self, token: str) -> None:
+            with server.lock:
+                entry = server.tokens.get(token)
+                if entry is not None and entry["polls"] > 0:
+                    entry["polls"] -= 1
+                    answer = [{"token": token}]
+                elif entry is not None:
+                    answer = [{"token": token, "service_request_id": entry["id"]}]
+                else:
+                    answer = None
+            if answer is None:
+                self._send(404, _error(404, "token not found"))
+            else:
+                self._send(200, answer)
+
+        def do_POST(self) -> None:
+            path, _query = self._path()
+            length = int(self.headers.get("Content-Length") or 0)
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
+            if path != "/requests.json":
+                self._send(404, _error(404, "not found"))
+                return
+            with server.lock:
+                server.posts.append(form)
+            if form.get("api_key") != server.api_key:
+                self._send(403, _error(403, "Invalid api_key"))
+                return
+            if not self._jurisdiction_ok(form.get("jurisdiction_id")):
+                return
+            if form.get("service_code") not in SERVICES:
+                self._send(400, _error(400, "Service not found"))
+                return
+            if server.fail_next > 0:
+                server.fail_next -= 1
+                self._send(server.fail_status, _error(server.fail_status, "The back office is having a rest"))
+                return
+            request = server.create(form)
+            if server.drop_next > 0:  # created, but the answer never gets back
+                server.drop_next -= 1
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if server.delay_next > 0:
+                server.delay_next -= 1
+                time.sleep(server.delay_seconds)
+            if server.token_mode:
+                token = f"tok-{request['service_request_id']}-{int(time.time() * 1000) % 100000}"
+                with server.lock:
+                    server.tokens[token] = {"id": request["service_request_id"], "polls": server.token_polls}
+                self._send(201, [{"token": token, "service_notice": "Thanks: your request is being processed"}])
+            else:
+                self._send(201, [{"service_request_id": request["service_request_id"],
+                                  "service_notice": "Thank you for your report"}])
+
+    return Handler
