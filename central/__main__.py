@@ -5,6 +5,11 @@
     python -m central enrol-code --site NAME --data DIR     one-time code (last word printed)
     python -m central stats --data DIR                      records received by kind, as JSON
     python -m central revoke DEVICE_ID --data DIR           stop a lost or stolen kiosk
+    python -m central reports --data DIR [--state failed]   street reports (--retry REF, --contact)
+    python -m central gazetteer FILE.csv --data DIR         publish the street gazetteer
+    python -m central categories --data DIR [--file F]      publish the report categories
+    python -m central accounts --data DIR [--reference R] [--full]   My Account signups
+    python -m central follow-ups --data DIR [--all] | --done REF --by NAME   contact requests
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import update
+
+from central import accounts, reports
 
 
 def _engine(args):
@@ -35,8 +42,11 @@ def main(argv: list[str] | None = None) -> int:
                        ("appointments", "load a site's appointments from a CSV (reference,date,time,service,prefix)"),
                        ("demo-data", "a demo directory, invitations and appointments for today"),
                        ("documents", "documents residents scanned, one JSON object per line (newest first)"),
-                       ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)")):
+                       ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)"),
+                       *reports.COMMANDS.items(), *accounts.COMMANDS.items()):
         p = sub.add_parser(name, help=text)
+        reports.add_arguments(name, p)
+        accounts.add_arguments(name, p)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
         if name == "serve":
@@ -113,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(stats(engine), indent=2, sort_keys=True))
     elif args.command in ("directory", "invite", "appointments", "demo-data"):
         return _visitors(args, engine)
+    elif args.command in reports.COMMANDS:
+        return reports.run(args, engine)
+    elif args.command in accounts.COMMANDS:
+        return accounts.run(args, engine)
     elif args.command == "feedback":
         from central import feedback
 
@@ -170,6 +184,7 @@ def _visitors(args, engine) -> int:
             print(f"Demo data for {args.site}: {args.hosts} staff, {len(made)} invitations, appointments.")
             for invite in made:
                 print(f"  {invite['code']}  {invite['visitor']} ({invite['company']})")
+            print(reports.seed_demo(engine, keys, args.public_url))
     except (ValueError, KeyError, OSError) as exc:
         print(f"Could not {args.command.replace('-', ' ')}: {exc}", file=sys.stderr)
         return 1

@@ -25,8 +25,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import db as tables
-from central import documents, feedback, publishing, visitors
+from central import account_pages, accounts, documents, feedback, publishing, reports, tracking, visitors
 from central.notify import Mailer, SmtpSettings
+from central.open311 import Forwarder, Open311Settings
 from central.files import open_files
 from central.keys import load_or_create
 from sync.crypto import CryptoFailure, sha256_hex, unb64
@@ -119,13 +120,19 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
                  413: {"model": Problem}, 422: {"model": Problem}}
 
     smtp = SmtpSettings.from_env()
+    open311 = Open311Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(_app):
         mailer = Mailer(engine, smtp) if smtp else None
         if mailer:
             mailer.start()
+        forwarder = Forwarder(engine, open311) if open311 else None
+        if forwarder:
+            forwarder.start()
         yield
+        if forwarder:
+            forwarder.stop()
         if mailer:
             mailer.stop()
 
@@ -206,7 +213,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
         try:
             payload = json.loads(opened)
             with conn.begin_nested():
-                for module in (visitors, documents, feedback):
+                for module in (visitors, documents, feedback, reports, accounts):
                     module.process(conn, keys, dev, record.id, record.kind, payload, notify=True)
         except Exception as exc:  # noqa: BLE001 - kept and reported, never fatal
             log.warning("record %s (%s) stored but not processed: %s", record.id, record.kind, type(exc).__name__)
@@ -300,6 +307,8 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
 
     app.state.publish = publish
     visitors.routes(app, engine, device)
+    account_pages.routes(app, engine)
+    tracking.routes(app, engine, keys, files, open311)
     _attachment_uploads(app, engine, files, device)
     return app
 

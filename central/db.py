@@ -179,6 +179,52 @@ notifications = Table(
     Column("error", String(200)),
 )
 
+reports = Table(
+    "reports", metadata,  # street problems residents reported at kiosks (central/reports.py)
+    Column("reference", String(24), primary_key=True),            # RPT-..., on the resident's slip
+    Column("record_id", String(36), nullable=False, unique=True),  # its photo: files/<record_id>/photo.jpg
+    Column("site", String(80), nullable=False, index=True),
+    Column("device_id", String(36), nullable=False),
+    Column("category", String(40), nullable=False, index=True),
+    Column("service_code", String(40), nullable=False, default=""),
+    Column("location_kind", String(10), nullable=False, default=""),  # address | street | postcode
+    Column("location_text", String(200), nullable=False, default=""),
+    Column("uprn", String(12), nullable=False, default=""),
+    Column("usrn", String(12), nullable=False, default=""),
+    Column("postcode", String(8), nullable=False, default=""),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("street", String(120), nullable=False, default=""),  # street-level place for the tracking page
+    Column("town", String(80), nullable=False, default=""),
+    Column("landmark", String(200), nullable=False, default=""),
+    Column("description", Text, nullable=False, default=""),
+    Column("answers", Text, nullable=False, default="{}"),  # JSON {question code: answer}
+    Column("contact_name", String(120), nullable=False, default=""),
+    Column("contact_email", String(254), nullable=False, default=""),
+    Column("contact_phone", String(30), nullable=False, default=""),
+    Column("has_photo", Boolean, nullable=False, default=False),
+    Column("media_secret", String(64), nullable=False),  # in the photo's unguessable public URL
+    Column("language", String(10), nullable=False, default=""),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    # forwarding to the back office over Open311 (central/open311.py)
+    Column("state", String(10), nullable=False, default="pending", index=True),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("unsure", Boolean, nullable=False, default=False),  # a send may have landed: look it up first
+    Column("first_sent_at", DateTime(timezone=True)),
+    Column("forwarded_at", DateTime(timezone=True)),
+    Column("last_error", String(200)),
+    Column("service_request_id", String(64), index=True),
+    Column("token", String(64)),
+    # the back office's own progress (GET requests/{id}.json)
+    Column("status", String(20), nullable=False, default=""),  # open | closed
+    Column("status_notes", Text, nullable=False, default=""),
+    Column("status_updated_at", DateTime(timezone=True)),
+    Column("status_checked_at", DateTime(timezone=True)),
+)
+
 
 def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{Path(data_dir) / 'central.db'}"
@@ -197,3 +243,54 @@ def make_engine(url: str) -> Engine:
             cur.close()
     metadata.create_all(engine)
     return engine
+
+
+# ----- My Account signups (central/accounts.py) ----------------------------------------------
+accounts = Table(
+    "accounts", metadata,  # residents' accounts made from kiosk signups; no password until activated
+    Column("id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, unique=True),  # ACC-..., on the resident's slip
+    Column("record_id", String(36), nullable=False, unique=True),
+    Column("email", String(254), nullable=False, unique=True),     # lower case
+    Column("first_name", String(100), nullable=False, default=""),
+    Column("last_name", String(100), nullable=False, default=""),
+    Column("mobile", String(20), nullable=False, default=""),      # E.164
+    Column("uprn", String(12), nullable=False, default=""),
+    Column("address_lines", Text, nullable=False, default="[]"),  # JSON list
+    Column("town", String(80), nullable=False, default=""),
+    Column("postcode", String(10), nullable=False, default=""),
+    Column("address_manual", Boolean, nullable=False, default=False),
+    Column("date_of_birth", String(10), nullable=False, default=""),  # ISO date
+    Column("contact_by", String(40), nullable=False, default="[]"),  # JSON list: email, text, post
+    Column("terms_version", String(20), nullable=False, default=""),
+    Column("accepted_at", DateTime(timezone=True)),
+    Column("assisted_by", String(80), nullable=False, default=""),
+    Column("site", String(80), nullable=False, index=True),
+    Column("language", String(5), nullable=False, default="en"),
+    Column("state", String(10), nullable=False, default="pending"),  # pending | active
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("activated_at", DateTime(timezone=True)),
+    Column("token_sha256", String(64), unique=True),  # the emailed link's token, only as a hash
+    Column("token_expires_at", DateTime(timezone=True)),
+    Column("links_day", String(10), nullable=False, default=""),  # new links asked for on this day...
+    Column("links_that_day", Integer, nullable=False, default=0),  # ...and how many (a daily cap)
+    Column("password_hash", String(200)),  # scrypt$N$r$p$salt$hash (central/passwords.py)
+)
+
+signup_followups = Table(
+    "signup_followups", metadata,  # residents who left signup part way and asked to be contacted
+    Column("record_id", String(36), primary_key=True),
+    Column("reference", String(20), nullable=False, default="", index=True),
+    Column("site", String(80), nullable=False),
+    Column("first_name", String(100), nullable=False, default=""),
+    Column("last_name", String(100), nullable=False, default=""),
+    Column("email", String(254), nullable=False, default=""),
+    Column("mobile", String(20), nullable=False, default=""),
+    Column("stage", String(30), nullable=False, default=""),
+    Column("assisted_by", String(80), nullable=False, default=""),
+    Column("language", String(5), nullable=False, default="en"),
+    Column("asked_at", DateTime(timezone=True), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("done_at", DateTime(timezone=True)),
+    Column("done_by", String(80)),
+)

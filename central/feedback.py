@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from central import db as tables
 
-JOURNEYS = {"information", "visitors", "appointments", "documents"}
+JOURNEYS = {"information", "visitors", "appointments", "documents", "signup", "report"}
 
 
 def process(conn, _keys, device: dict, record_id: str, kind: str, payload: dict, notify: bool) -> None:

@@ -17,7 +17,7 @@ from datetime import date
 
 from kiosk.core.visitors.validation import Invalid
 
-JOURNEYS = ("information", "visitors", "appointments", "documents")
+JOURNEYS = ("information", "visitors", "appointments", "documents", "signup", "report")
 MAX_COMMENT = 500
 # Invisible characters that are part of writing some languages and emoji (joiners); other
 # format characters (bidirectional overrides among them) are removed from comments.

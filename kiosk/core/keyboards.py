@@ -17,7 +17,7 @@ import re
 
 SHIFT, BACKSPACE, SPACE, DONE, ALPHABET = "⇧", "⌫", "space", "done", "alphabet"
 ACTIONS = frozenset({SHIFT, BACKSPACE, SPACE, DONE, ALPHABET})
-KINDS = ("text", "email", "phone", "number", "postcode", "pin", "code")
+KINDS = ("text", "long", "email", "phone", "number", "postcode", "pin", "code")  # long: a description
 
 _QWERTY = ["1234567890", "qwertyuiop", "asdfghjkl'", "zxcvbnm,.-"]
 # Letters each language needs beyond plain Latin, on a row of their own.
@@ -69,7 +69,7 @@ _ALLOWED = {
     "code": re.compile(r"[A-Za-z0-9 -]"),
     "email": re.compile(r"[A-Za-z0-9@._+'-]"),
 }
-MAX_LENGTH = {"text": 200, "email": 254, "phone": 16, "number": 12, "postcode": 8, "pin": 8, "code": 20}
+MAX_LENGTH = {"text": 200, "long": 1000, "email": 254, "phone": 16, "number": 12, "postcode": 8, "pin": 8, "code": 20}
 
 
 def accepts(kind: str, char: str) -> bool:

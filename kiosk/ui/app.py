@@ -6,18 +6,16 @@ Rules live in `kiosk.core`; this class wires touches to them and decides which s
 from __future__ import annotations
 
 import gc
-import io
 import logging
 from datetime import datetime
 from pathlib import Path
 
-import segno
 from babel.dates import format_datetime
+from kivy.animation import Animation
 from kivy.app import App
 from kivy.cache import Cache
 from kivy.clock import Clock
 from kivy.core.clipboard import Clipboard
-from kivy.core.image import Image as CoreImage
 from kivy.core.window import Window
 from kivy.factory import Factory
 from kivy.lang import Builder
@@ -36,6 +34,7 @@ from kiosk.core.session import Session
 from kiosk.core.settings import DeviceSettings
 from kiosk.core.status import device_status
 from kiosk.ui import document_screens as ds
+from kiosk.ui import resident_screens as rs
 from kiosk.ui import screens
 from kiosk.ui import visitor_screens as vs
 from kiosk.ui.i18n import tr
@@ -44,8 +43,9 @@ from kiosk.ui.syncing import KioskSync
 from kiosk.ui.theme import theme
 from kiosk.ui.documents import DocumentFlow
 from kiosk.ui.feedback_screen import FeedbackScreen
+from kiosk.ui.residents import ReportFlow, SignupFlow
 from kiosk.ui.visitors import VisitorFlow
-from kiosk.ui.widgets import ChoiceDialog, ConfirmDialog, IdleWarning, KioskButton, KioskTextInput
+from kiosk.ui.widgets import ChoiceDialog, ConfirmDialog, IdleWarning, KioskButton, KioskTextInput, qr_code_texture
 
 _KV_LOADED = False
 log = logging.getLogger("kiosk")
@@ -82,6 +82,26 @@ SCREENS = {
     "doc_review": ds.DocReviewScreen,
     "doc_adjust": ds.DocAdjustScreen,
     "doc_sent": ds.DocSentScreen,
+    "su_volunteer": rs.SuVolunteerScreen,
+    "su_start": rs.SuStartScreen,
+    "su_name": rs.SuNameScreen,
+    "su_email": rs.SuEmailScreen,
+    "su_mobile": rs.SuMobileScreen,
+    "su_address": rs.SuAddressScreen,
+    "su_manual": rs.SuManualScreen,
+    "su_dob": rs.SuDobScreen,
+    "su_contact": rs.SuContactScreen,
+    "su_terms": rs.SuTermsScreen,
+    "su_check": rs.SuCheckScreen,
+    "su_done": rs.SuDoneScreen,
+    "rp_category": rs.RpCategoryScreen,
+    "rp_questions": rs.RpQuestionsScreen,
+    "rp_where": rs.RpWhereScreen,
+    "rp_details": rs.RpDetailsScreen,
+    "rp_photo": rs.RpPhotoScreen,
+    "rp_contact": rs.RpContactScreen,
+    "rp_check": rs.RpCheckScreen,
+    "rp_done": rs.RpDoneScreen,
     "feedback": FeedbackScreen,
 }
 
@@ -90,7 +110,7 @@ def load_kv() -> None:
     """Load the kv rules once per process."""
     global _KV_LOADED
     if not _KV_LOADED:
-        for name in ("widgets.kv", "screens.kv", "visitors.kv", "documents.kv", "feedback.kv"):
+        for name in ("widgets.kv", "screens.kv", "visitors.kv", "documents.kv", "residents.kv", "feedback.kv"):
             Builder.load_file(str(KV_DIR / name))
         _KV_LOADED = True
 
@@ -115,6 +135,8 @@ class KioskApp(App):
         self.sync = KioskSync(self.data_dir, self._on_sync_change)
         self.visitors = VisitorFlow(self)
         self.documents = DocumentFlow(self)
+        self.signup = SignupFlow(self)
+        self.report = ReportFlow(self)
         self.feedback = (FeedbackBox(self.sync.outbox, self.sync.identity.site) if self.sync.enrolled else None)
         self.feedback_journey: str | None = None   # the journey the feedback screen asks about
         self.info_pages_read = 0
@@ -184,13 +206,23 @@ class KioskApp(App):
                 if isinstance(label, Label):
                     label.texture_update()
         # What exists now lives as long as the app: keep it out of every later collection.
+        # (Frozen objects are never collected, so no journey screen may exist yet: a screen
+        # frozen here would keep what its first user typed after the wipe. The screens are
+        # built in the background only from now on.)
         gc.collect()
-        gc.freeze()
+        if set(self.sm.screen_names) <= {"attract"}:   # nobody has started a journey yet
+            gc.freeze()
+        self._warmed = True
+        self._build_screens_later()
 
     def _build_screens(self) -> None:
         self.sm.factories = SCREENS
         self.sm.current = "attract"
         self.show_navigation = False
+        if getattr(self, "_warmed", False):
+            self._build_screens_later()
+
+    def _build_screens_later(self) -> None:
         self._prebuild_generation = getattr(self, "_prebuild_generation", 0) + 1
         generation = self._prebuild_generation
         Clock.schedule_once(lambda _dt: self._prebuild(generation), 0.3)
@@ -198,6 +230,10 @@ class KioskApp(App):
     def _collect_if_waiting(self, _dt=None) -> None:
         if self.sm.current == "attract" and not self.sm.transition.is_active:
             gc.collect()
+            # A borough's gazetteer takes about a second to read and index (bench/gazetteer.py):
+            # do it here, while nobody waits, when a new version has arrived.
+            self.signup.gazetteer()
+            self.report.categories()
 
     def _prebuild(self, generation: int) -> None:
         """Build the next screen not built yet, one per frame, while nobody is waiting."""
@@ -253,10 +289,16 @@ class KioskApp(App):
 
     def journeys(self) -> list[str]:
         """The journeys this kiosk offers now: all but information need an enrolled kiosk,
-        and scanning documents a camera."""
-        return [j for j in self.device_config.journeys
-                if j == "information" or (self.visitors.available
-                                          and (j != "documents" or self.documents.camera.available))]
+        scanning documents a camera, and reports the council's categories."""
+        def offered(journey: str) -> bool:
+            if journey == "information":
+                return True
+            if journey == "documents":
+                return self.documents.available and self.documents.camera.available
+            if journey == "report":
+                return self.report.available
+            return self.visitors.available
+        return [j for j in self.device_config.journeys if offered(j)]
 
     def journey_tile(self, journey: str) -> tuple[str, str, str]:
         if journey == "information":
@@ -274,6 +316,12 @@ class KioskApp(App):
         if journey == "documents":
             return (tr._("Send us documents"),
                     tr._("Scan proof for Housing Benefit, Council Tax or the housing register"), "scan")
+        if journey == "signup":
+            return (tr._("Create a council account"),
+                    tr._("Pay, apply and report online. A volunteer can help you"), "account")
+        if journey == "report":
+            return (tr._("Report a problem"),
+                    tr._("Fly tipping, potholes, street lights, missed bins and more"), "report")
         raise KeyError(journey)
 
     def open_journey(self, journey: str) -> None:
@@ -286,6 +334,10 @@ class KioskApp(App):
             self.visitors.start_appointment()
         elif journey == "documents":
             self.documents.start()
+        elif journey == "signup":
+            self.signup.start()
+        elif journey == "report":
+            self.report.start()
 
     def show_info_step(self, direction: str = "left") -> None:
         self.show(INFO_SCREENS[self.info.step], direction)
@@ -318,7 +370,13 @@ class KioskApp(App):
         elif current.startswith("doc_"):
             if not self.documents.back():
                 self.go_home()
-        elif current in ("staff_visitors", "staff_rollcall") and self.staff_mode:
+        elif current.startswith("su_") and current != "su_volunteer":
+            if not self.signup.back():
+                self.go_home()
+        elif current.startswith("rp_"):
+            if not self.report.back():
+                self.go_home()
+        elif current in ("staff_visitors", "staff_rollcall", "su_volunteer") and self.staff_mode:
             self.show("staff_panel", "right")
         elif current.startswith("staff_"):
             self.finish()
@@ -341,26 +399,50 @@ class KioskApp(App):
         ).open()
         return True
 
+    def _unfinished_signup_kept(self, then) -> bool:
+        """A signup left part way: the resident chooses whether the council may contact them
+        to help finish it (True: asked; `then` runs after their answer)."""
+        flow = self.signup
+        if not flow.unfinished:
+            return False
+
+        def follow_up() -> None:
+            flow.ask_to_follow_up()
+            self.wipe()
+
+        def leave() -> None:
+            flow.reset()
+            then()
+
+        choices = [(tr._("Leave and delete what I typed"), "danger", leave)]
+        if flow.signup.reachable:
+            choices.insert(0, (tr._("Ask the council to contact me to finish"), "primary", follow_up))
+        ChoiceDialog(choices, tr._("Stay and finish"), title=tr._("Leave without creating your account?"),
+                     message=tr._("Nothing you typed is kept unless you ask us to contact you.")).open()
+        return True
+
     def go_home(self) -> None:
         if self.sm.current.startswith("staff_"):
             self.finish()
             return
-        if self._unsent_pages_kept():
+        if self._unsent_pages_kept() or self._unfinished_signup_kept(self.go_home):
             return
         self.info = None
         if (self.visitors.checked is not None or self.visitors.ticket is not None or self.visitors.left is not None
-                or self.documents.session.sent is not None):
+                or self.documents.session.sent is not None or self.signup.signup.sent is not None
+                or self.report.report.sent is not None):
             self.finish()  # a finished check-in or a scan: the next person starts clean
             return
         self.visitors.reset()
         self.documents.reset()
+        self.report.reset()
         self.show("home", "right")
 
     def finish(self) -> None:
         """The person is done: after a journey they completed, one chance to say how it went
         (never in the way: leaving the feedback screen wipes); then wipe everything and
         return to the attract screen."""
-        if self._unsent_pages_kept():
+        if self._unsent_pages_kept() or self._unfinished_signup_kept(self.finish):
             return
         journey = self.completed_journey()
         if (journey and self.feedback is not None and self.feedback_journey is None
@@ -374,6 +456,10 @@ class KioskApp(App):
         """The journey this resident completed, if any (for the feedback question)."""
         if self.documents.session.sent is not None:
             return "documents"
+        if self.signup.signup.sent is not None and self.signup.signup.accepted:
+            return "signup"
+        if self.report.report.sent is not None:
+            return "report"
         if self.visitors.ticket is not None:
             return "appointments"
         if self.visitors.checked is not None or self.visitors.left is not None:
@@ -450,22 +536,32 @@ class KioskApp(App):
         self.idle.stop()
         self.idle_warning = None
         for widget in list(Window.children):  # the idle warning and any open question
-            if isinstance(widget, (IdleWarning, ConfirmDialog)):
+            if isinstance(widget, (IdleWarning, ConfirmDialog, ChoiceDialog)):
                 widget.dismiss(animation=False)
-        for widget in self.root.walk():
-            if isinstance(widget, KioskTextInput):
-                widget.focus = False
-                widget.forget()
+        # Every screen built for this person, not only the one showing: nothing they typed
+        # may outlive the wipe, even in a screen something still holds for a moment (Kivy's
+        # scroll-bar fades and finished transitions keep widgets about).
+        for tree in [self.root, *self.sm.screens]:
+            for widget in tree.walk():
+                Animation.cancel_all(widget)
+                if isinstance(widget, KioskTextInput):
+                    widget.focus = False
+                    widget.forget()
         self.keyboard.close()
         self.info = None
         self.info_pages_read = 0
         self.feedback_journey = None
         self.visitors.reset()
         self.documents.reset()
+        self.signup.reset()
+        self.report.reset()
         self.staff_mode = False
         self.session.wipe()
         self._set_transition(0)
+        old_screens = list(self.sm.screens)
         self.sm.clear_widgets()
+        for screen in old_screens:   # their widgets go now, even if the screen object lingers
+            screen.clear_widgets()
         self._build_screens()
         # Kivy caches rendered text by its content; drop any that held what was typed.
         for category in ("textinput.label", "textinput.width"):
@@ -505,10 +601,7 @@ class KioskApp(App):
     def qr_texture(self, url: str):
         """A QR code for a public link (never for anything personal), cached."""
         if url not in self._qr_cache:
-            buf = io.BytesIO()
-            segno.make(url, error="m").save(buf, kind="png", scale=10, border=2)
-            buf.seek(0)
-            self._qr_cache[url] = CoreImage(buf, ext="png").texture
+            self._qr_cache[url] = qr_code_texture(url)
         return self._qr_cache[url]
 
     # ----- staff mode -----------------------------------------------------------------
@@ -537,6 +630,29 @@ class KioskApp(App):
             "That PIN is not right. {n} tries left.",
             result.attempts_left,
         ).format(n=result.attempts_left), True
+
+    def staff_help_signup(self) -> None:
+        if self.staff_mode and self.signup.available:
+            self.signup.reset()
+            self.show("su_volunteer")
+
+    def start_assisted_signup(self, volunteer: str) -> None:
+        """A volunteer (signed in to staff mode) starts a signup beside a resident; their name
+        goes with it as "assisted by". The journey then runs as the resident's own."""
+        from kiosk.core.residents import _
+        from kiosk.core.residents.validate import Invalid, clean_text
+
+        if not self.staff_mode:
+            return
+        try:
+            name = clean_text(volunteer, 60, "volunteer", _("That is too long. Please shorten it."))
+        except Invalid:
+            name = ""
+        if len(name) < 2:
+            self.signup.say(_("Please type your name."), "volunteer")
+            return
+        self.staff_mode = False
+        self.signup.start(assisted_by=name)
 
     def staff_set(self, key: str, value) -> None:
         if not self.staff_mode:

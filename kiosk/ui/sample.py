@@ -1,6 +1,6 @@
 """A sample kiosk for the screen tour and the UI tests: enrolled with a council that exists
 only here, with signed reference data (a staff directory, today's invitations and
-appointments) but no central to reach, so the kiosk runs offline as it would in a hub with
+appointments, the demo gazetteer and the report categories) but no central to reach, so the kiosk runs offline as it would in a hub with
 no connection. Nothing from it is ever sent anywhere.
 """
 
@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from central.demo import appointments, hosts
+from central.categories import DEFAULT_CATEGORIES, document
+from central.demo import appointments, gazetteer_rows, hosts
+from central.gazetteer import read_rows
 from central.keys import CouncilKeys
 from sync.crypto import canonical_json
 from sync.device import DeviceIdentity
@@ -49,5 +51,7 @@ def prepare(data_dir: Path, site: str, day: date | None = None, n_hosts: int = 1
                for n, i in enumerate(SAMPLE_INVITES)]
     refs.accept(_signed(keys, site_document("invites", site), {"site": site, "invites": invites}))
     refs.accept(_signed(keys, site_document("appointments", site), {"site": site, "appointments": appointments(day)}))
+    refs.accept(_signed(keys, "gazetteer", read_rows(gazetteer_rows()).data()))
+    refs.accept(_signed(keys, "report-categories", document(DEFAULT_CATEGORIES, "https://central.example.gov.uk")))
     db.conn.close()
     return keys

@@ -96,6 +96,8 @@ ICONS = {
     "star": "\uf005",
     "thumbs-up": "\uf164",
     "thumbs-down": "\uf165",
+    "account": "\uf2c2",
+    "report": "\uf0a1",
 }
 
 

@@ -260,6 +260,164 @@ def _doc_sent(app):
     app.documents.send()
 
 
+def _signup(app):
+    _start(app)
+    app.open_journey("signup")
+
+
+def _su_volunteer(app):
+    _panel(app)
+    app.staff_help_signup()
+
+
+def _su_start_assisted(app):
+    _su_volunteer(app)
+    app.start_assisted_signup("Sam Okafor")
+
+
+def _su_name(app):
+    _signup(app)
+    app.signup.begin()
+    app.sm.get_screen("su_name").ids.first.text = "Marta"
+    app.signup.give_name("Marta", "")
+
+
+def _su_email(app):
+    _signup(app)
+    app.signup.give_name("Marta", "Kowalczyk")
+    app.sm.get_screen("su_email").ids.email.text = "marta.k@gmial.com"
+    app.signup.give_email("marta.k@gmial.com")
+
+
+def _su_mobile(app):
+    _su_email(app)
+    app.signup.use_suggestion(True)
+
+
+def _su_address(app):
+    _su_mobile(app)
+    app.signup.give_mobile("07911 123456")
+    postcode = app.signup.gazetteer().addresses[0].postcode
+    app.sm.get_screen("su_address").ids.postcode.text = postcode
+    app.signup.find_addresses(postcode)
+
+
+def _su_address_unknown(app):
+    _su_mobile(app)
+    app.signup.give_mobile("")
+    app.signup.find_addresses("ZZ9 9ZZ")
+
+
+def _su_manual(app):
+    _su_address_unknown(app)
+    app.signup.type_address()
+    screen = app.sm.get_screen("su_manual")
+    screen.ids.line1.text = "4 New Wharf"
+    app.signup.give_manual_address("4 New Wharf", "", "", "ZZ9 9ZZ")
+
+
+def _su_dob(app):
+    _su_address(app)
+    app.signup.choose_address(0)
+    for box, value in (("day", "31"), ("month", "2"), ("year", "1984")):
+        app.sm.get_screen("su_dob").ids[box].text = value
+    app.signup.give_date_of_birth("31", "2", "1984")
+
+
+def _su_contact(app):
+    _su_dob(app)
+    app.signup.give_date_of_birth("29", "2", "1984")
+
+
+def _su_terms(app):
+    _su_contact(app)
+    app.signup.give_contact(["email", "text"])
+
+
+def _su_check(app):
+    _su_terms(app)
+    app.signup.accept(True)
+
+
+def _su_leave(app):
+    _su_check(app)
+    app.go_home()
+
+
+def _su_done(app):
+    _su_check(app)
+    app.signup.send()
+
+
+def _report(app):
+    app.report.camera.source = app.device_config.camera.source
+    _start(app)
+    app.open_journey("report")
+
+
+def _rp_questions(app):
+    _report(app)
+    app.report.choose_category("fly-tipping")
+    app.report.give_answers({})
+
+
+def _rp_where(app):
+    _rp_questions(app)
+    category = app.report.report.category
+    for question in category.questions:
+        if question.kind == "choice":
+            app.report.answer(question.code, question.options[0].value)
+        elif question.kind == "yes_no":
+            app.report.answer(question.code, False)
+    app.report.give_answers({})
+    street = app.report.gazetteer().streets[0].name
+    app.sm.get_screen("rp_where").ids.search.text = street[:5]
+
+
+def _rp_details(app):
+    _rp_where(app)
+    app.report.choose_place("street", 0)
+    app.sm.get_screen("rp_details").ids.landmark.text = "Opposite the bus shelter"
+
+
+def _rp_photo(app):
+    import cv2
+
+    from scanner.samples import background
+
+    folder = app.data_dir / "camera-street"
+    folder.mkdir(exist_ok=True)
+    cv2.imwrite(str(folder / "street.jpg"), background(5, (1280, 720), "clutter"))
+    _rp_details(app)
+    app.report.camera.source = f"folder:{folder}"
+    app.report.give_details("Opposite the bus shelter", "A mattress and six black bags")
+
+
+def _rp_photo_taken(app):
+    import cv2
+
+    _rp_photo(app)
+    app.report.frame = cv2.imread(str(app.data_dir / "camera-street" / "street.jpg"))
+    app.report.camera.stop()
+    app.report.refresh_screen()
+
+
+def _rp_contact(app):
+    _rp_photo_taken(app)
+    app.report.use_photo(True)
+    app.report.give_contact("Jo", "", "")
+
+
+def _rp_check(app):
+    _rp_contact(app)
+    app.report.give_contact("Jo Bloggs", "jo.bloggs@example.com", "")
+
+
+def _rp_done(app):
+    _rp_check(app)
+    app.report.send()
+
+
 def _feedback(app):
     _page(app)
     app.finish()
@@ -310,6 +468,30 @@ STEPS = [
     ("doc-adjust", _doc_adjust),
     ("doc-leave-confirm", _doc_leave),
     ("doc-sent", _doc_sent),
+    ("staff-signup-volunteer", _su_volunteer),
+    ("signup-start-assisted", _su_start_assisted),
+    ("signup-start", _signup),
+    ("signup-name-problem", _su_name),
+    ("signup-email-did-you-mean", _su_email),
+    ("signup-mobile", _su_mobile),
+    ("signup-address", _su_address),
+    ("signup-address-not-found", _su_address_unknown),
+    ("signup-manual-problem", _su_manual),
+    ("signup-dob-problem", _su_dob),
+    ("signup-contact", _su_contact),
+    ("signup-terms", _su_terms),
+    ("signup-check", _su_check),
+    ("signup-leave-confirm", _su_leave),
+    ("signup-done", _su_done),
+    ("report-category", _report),
+    ("report-questions-problem", _rp_questions),
+    ("report-where", _rp_where),
+    ("report-details", _rp_details),
+    ("report-photo", _rp_photo),
+    ("report-photo-taken", _rp_photo_taken),
+    ("report-contact-problem", _rp_contact),
+    ("report-check", _rp_check),
+    ("report-done", _rp_done),
     ("feedback", _feedback),
     ("feedback-thanks", _feedback_thanks),
 ]

@@ -29,6 +29,19 @@ from kiosk.ui.i18n import tr
 from kiosk.ui.theme import theme
 
 
+def qr_code_texture(url: str):
+    """A QR code for `url` as a texture."""
+    import io
+
+    import segno
+    from kivy.core.image import Image as CoreImage
+
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="png", scale=10, border=2)
+    buf.seek(0)
+    return CoreImage(buf, ext="png").texture
+
+
 def icon_markup(name: str) -> str:
     """Kivy markup that draws one icon from the icon font."""
     return f"[font={theme.icon_font}]{theme.icon(name)}[/font]"
@@ -143,7 +156,7 @@ class OnScreenKeyboard(BoxLayout):
 
     def attach(self, target: KioskTextInput) -> None:
         self.target = target
-        self.shift = target.kind == "text" and not target.text
+        self.shift = target.kind in ("text", "long") and not target.text
         self.cyrillic = tr.lang == "bg"
         self.shown = True
         self.rebuild()

@@ -59,12 +59,21 @@ class Central:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "central", *args, "--data", str(self.data)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=60)
+                              cwd=ROOT, capture_output=True, text=True, timeout=60, env=self.env)
 
     def enrol_code(self, site: str = "Central Library") -> str:
         result = self.cli("enrol-code", "--site", site)
         assert result.returncode == 0, result.stderr
         return result.stdout.split()[-1]
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    """A real SMTP server on loopback (aiosmtpd) for one test module's central."""
+    from tests.helpers import smtp_server
+
+    with smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -19,17 +19,10 @@ from sync.reference import ReferenceStore
 from sync.vault import Vault
 from sync.worker import SyncWorker, to_wire
 
-from tests.helpers import smtp_server
 
 from .conftest import Central, enrol, free_port
 
 SITE = "Riverside Civic Centre"
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    with smtp_server() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -47,12 +47,28 @@ def smtp():
 
 
 @pytest.fixture(scope="session")
-def office(smtp, tmp_path_factory):
-    """Central, with a demo directory, today's invitations and appointments for the site."""
-    from tests.sync.conftest import Central
+def backoffice():
+    """The council's back office: a recording Open311 GeoReport v2 server on loopback."""
+    from tests.open311_server import Open311Server
 
+    server = Open311Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def office(smtp, backoffice, tmp_path_factory):
+    """Central, with a demo directory, today's invitations and appointments for the site, the
+    demo gazetteer and report categories; it forwards reports to `backoffice`."""
+    from tests.sync.conftest import Central, free_port
+
+    port = free_port()
+    env = {"HUBKIOSK_OPEN311_URL": backoffice.url, "HUBKIOSK_OPEN311_KEY": backoffice.api_key,
+           "HUBKIOSK_OPEN311_JURISDICTION": backoffice.jurisdiction, "HUBKIOSK_OPEN311_POLL": "0.2",
+           "HUBKIOSK_PUBLIC_URL": f"http://127.0.0.1:{port}"}
     central = Central(tmp_path_factory.mktemp("central"), "--smtp-host", "127.0.0.1",
-                      "--smtp-port", str(smtp.port), "--smtp-from", "kiosks@riverside.gov.example")
+                      "--smtp-port", str(smtp.port), "--smtp-from", "kiosks@riverside.gov.example", env=env)
+    central.port, central.url = port, f"http://127.0.0.1:{port}"
     done = central.cli("demo-data", "--site", SITE, "--hosts", "200")
     assert done.returncode == 0, done.stderr
     central.start()

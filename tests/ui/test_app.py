@@ -99,6 +99,9 @@ def test_language_switch_rerenders_the_current_screen(kiosk):
 
 def test_every_touch_target_is_at_least_20mm(kiosk):
     """Walk the whole tour and measure every tappable widget on every screen."""
+    refs = kiosk.app.sync.references
+    kiosk.until(lambda: all(refs.version(n) > 0 for n in ("directory", "gazetteer", "report-categories")),
+                what="reference data from central")
     small = []
     for name, action in STEPS:
         kiosk.app.wipe()

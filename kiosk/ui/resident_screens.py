@@ -1,0 +1,417 @@
+"""Signup and report screens. Each shows one step of `SignupFlow` or `ReportFlow` and
+forwards touches to it; layouts are the rules of the same names in `assets/kv/residents.kv`.
+"""
+
+from __future__ import annotations
+
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.core.residents.signup import CONTACT_METHODS
+from kiosk.ui.document_screens import texture_from
+from kiosk.ui.i18n import tr
+from kiosk.ui.residents import contact_label
+from kiosk.ui.screens import app
+from kiosk.ui.theme import theme
+from kiosk.ui.visitor_screens import FlowScreen
+from kiosk.ui.widgets import ChoiceRow, KioskButton, KioskTextInput, Label, Notice, qr_code_texture
+
+
+def signup():
+    return app().signup
+
+
+def report():
+    return app().report
+
+
+class SignupScreen(FlowScreen):
+    assisted = StringProperty("")    # the volunteer helping, if any
+
+    def journey(self):
+        return signup()
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.assisted = signup().signup.assisted_by
+
+
+class ReportScreen(FlowScreen):
+    def journey(self):
+        return report()
+
+
+class AnswerRow(BoxLayout):
+    """One answer on a check screen: what, the answer, and a Change button."""
+
+    what = StringProperty("")
+    answer = StringProperty("")
+    step = StringProperty("")
+
+
+def wrapped(text: str, **kwargs) -> Label:
+    """A label as tall as its text wrapped to its width."""
+    label = Label(text=text, size_hint_y=None, **kwargs)
+    label.bind(width=lambda w, width: setattr(w, "text_size", (width, None)),
+               texture_size=lambda w, size: setattr(w, "height", size[1] + dp(6)))
+    return label
+
+
+def fill_answers(box, rows, on_change) -> None:
+    box.clear_widgets()
+    for what, answer, step in rows:
+        row = AnswerRow(what=what, answer=answer, step=step)
+        row.ids.change.bind(on_release=lambda _b, s=step: on_change(s))
+        box.add_widget(row)
+
+
+# ----- signup -----------------------------------------------------------------------------
+class SuStartScreen(SignupScreen):
+    pass
+
+
+class SuVolunteerScreen(SignupScreen):
+    """Staff mode: a volunteer says who they are before helping a resident sign up."""
+
+    def on_pre_enter(self, *args):
+        self.ids.volunteer.forget()
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        app().start_assisted_signup(self.ids.volunteer.text)
+
+
+class SuNameScreen(SignupScreen):
+    def on_pre_enter(self, *args):
+        s = signup().signup
+        self.ids.first.text, self.ids.last.text = s.first_name, s.last_name
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        signup().give_name(self.ids.first.text, self.ids.last.text)
+
+
+class SuEmailScreen(SignupScreen):
+    suggestion = StringProperty("")
+
+    def on_pre_enter(self, *args):
+        self.ids.email.text = signup().signup.email
+        super().on_pre_enter(*args)
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.suggestion = signup().suggestion
+
+    def submit(self) -> None:
+        signup().give_email(self.ids.email.text)
+
+
+class SuMobileScreen(SignupScreen):
+    def on_pre_enter(self, *args):
+        from kiosk.core.residents.validate import format_mobile
+
+        self.ids.mobile.text = format_mobile(signup().signup.mobile)
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        signup().give_mobile(self.ids.mobile.text)
+
+
+class SuAddressScreen(SignupScreen):
+    found = BooleanProperty(False)
+
+    def on_pre_enter(self, *args):
+        flow = signup()
+        self.ids.postcode.text = flow.postcode or (flow.signup.address.postcode if flow.signup.address else "")
+        super().on_pre_enter(*args)
+
+    def refresh(self) -> None:
+        super().refresh()
+        flow = signup()
+        box = self.ids.addresses
+        box.clear_widgets()
+        chosen = flow.signup.address
+        for i, address in enumerate(flow.addresses):
+            row = ChoiceRow(title=address.text, detail=address.postcode, item_id=str(i),
+                            selected=chosen is not None and chosen.uprn == address.uprn)
+            row.bind(on_release=lambda r: signup().choose_address(int(r.item_id)))
+            box.add_widget(row)
+        self.found = bool(flow.addresses)
+        self.ids.scroll.scroll_y = 1
+
+    def find(self) -> None:
+        app().keyboard.close()
+        signup().find_addresses(self.ids.postcode.text)
+
+
+class SuManualScreen(SignupScreen):
+    def on_pre_enter(self, *args):
+        flow = signup()
+        a = flow.signup.address if flow.signup.manual_address else None
+        lines = list(a.lines) if a else []
+        self.ids.line1.text = lines[0] if lines else ""
+        self.ids.line2.text = lines[1] if len(lines) > 1 else ""
+        self.ids.town.text = a.town if a else ""
+        self.ids.postcode.text = a.postcode if a else flow.postcode
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        signup().give_manual_address(self.ids.line1.text, self.ids.line2.text, self.ids.town.text,
+                                     self.ids.postcode.text)
+
+
+class SuDobScreen(SignupScreen):
+    def on_pre_enter(self, *args):
+        born = signup().signup.born
+        self.ids.day.text, self.ids.month.text, self.ids.year.text = (
+            (str(born.day), str(born.month), str(born.year)) if born else ("", "", ""))
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        signup().give_date_of_birth(self.ids.day.text, self.ids.month.text, self.ids.year.text)
+
+
+class SuContactScreen(SignupScreen):
+    chosen = ListProperty([])
+
+    def on_pre_enter(self, *args):
+        s = signup().signup
+        self.chosen = list(s.contact_by) if "contact" in s.done else ["email"]
+        super().on_pre_enter(*args)
+
+    def refresh(self) -> None:
+        super().refresh()
+        box = self.ids.methods
+        box.clear_widgets()
+        details = {"email": signup().signup.email,
+                   "text": tr._("To your mobile") if signup().signup.mobile else tr._("Add a mobile number first"),
+                   "post": tr._("To your address")}
+        for method in CONTACT_METHODS:
+            row = ChoiceRow(title=contact_label(method), detail=details[method], item_id=method,
+                            selected=method in self.chosen)
+            row.bind(on_release=lambda r: self.toggle(r.item_id))
+            box.add_widget(row)
+
+    def toggle(self, method: str) -> None:
+        self.chosen = [m for m in self.chosen if m != method] if method in self.chosen else [*self.chosen, method]
+        self.refresh()
+
+    def submit(self) -> None:
+        signup().give_contact(self.chosen)
+
+
+class SuTermsScreen(SignupScreen):
+    agreed = BooleanProperty(False)
+
+    def on_pre_enter(self, *args):
+        self.agreed = signup().signup.accepted
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        signup().accept(self.agreed)
+
+
+class SuCheckScreen(SignupScreen):
+    def refresh(self) -> None:
+        super().refresh()
+        flow = signup()
+        fill_answers(self.ids.answers, flow.answers(), flow.change)
+
+
+class SuDoneScreen(SignupScreen):
+    navigation = True
+    reference = StringProperty("")
+    email = StringProperty("")
+    printed = StringProperty("")
+
+    def refresh(self) -> None:
+        super().refresh()
+        from kiosk.core.visitors.validation import mask_email
+
+        flow = signup()
+        self.reference = flow.signup.reference
+        self.email = mask_email(flow.signup.email)
+        self.printed = {True: tr._("Your slip is printing."),
+                        False: tr._("The slip could not be printed. Please note the number."),
+                        None: ""}[flow.printed]
+
+
+# ----- report a problem --------------------------------------------------------------------
+class RpCategoryScreen(ReportScreen):
+    def refresh(self) -> None:
+        super().refresh()
+        grid = self.ids.categories
+        grid.clear_widgets()
+        chosen = report().report.category
+        for category in report().categories().categories:
+            row = ChoiceRow(title=category.text(tr.lang), detail=category.hint_text(tr.lang), item_id=category.code,
+                            selected=chosen is not None and chosen.code == category.code)
+            row.bind(on_release=lambda r: report().choose_category(r.item_id))
+            grid.add_widget(row)
+
+
+class RpQuestionsScreen(ReportScreen):
+    title = StringProperty("")
+    general = StringProperty("")     # a message not about one question (those show beside it)
+
+    def on_pre_enter(self, *args):
+        self._inputs: dict[str, KioskTextInput] = {}
+        self._built_for = None
+        super().on_pre_enter(*args)
+
+    def refresh(self) -> None:
+        super().refresh()
+        flow = report()
+        category = flow.report.category
+        if category is None:
+            return
+        self.title = category.text(tr.lang)
+        codes = {q.code for q in category.questions}
+        self.general = flow.message if flow.field not in codes else ""
+        typed = {code: field.text for code, field in getattr(self, "_inputs", {}).items()}
+        box = self.ids.questions
+        box.clear_widgets()
+        self._inputs = {}
+        for question in category.questions:
+            box.add_widget(wrapped(question.text(tr.lang), bold=True, font_size=dp(24) * theme.scale))
+            if question.kind == "text":
+                field = KioskTextInput(kind="text", keyboard=app().keyboard,
+                                       hint_text=tr._("Optional") if not question.required else "")
+                field.text = typed.get(question.code, flow.answers.get(question.code) or "")
+                self._inputs[question.code] = field
+                box.add_widget(field)
+                continue
+            if question.kind == "yes_no":
+                choices = [(True, tr._("Yes")), (False, tr._("No"))]
+            else:
+                choices = [(o.value, o.text(tr.lang)) for o in question.options]
+            row = GridLayout(cols=min(3, len(choices)), spacing=dp(10), size_hint_y=None,
+                             height=theme.touch() * ((len(choices) + 2) // 3) + dp(10) * ((len(choices) - 1) // 3))
+            for value, text in choices:
+                chosen = flow.answers.get(question.code)
+                button = KioskButton(label=text, kind="selected" if chosen is not None and chosen == value
+                                     and type(chosen) is type(value) else "secondary")
+                button.bind(on_release=lambda _b, c=question.code, v=value: report().answer(c, v))
+                row.add_widget(button)
+            box.add_widget(row)
+            if flow.field == question.code and flow.message:
+                box.add_widget(Notice(text=flow.message, error=True))
+
+    def submit(self) -> None:
+        report().give_answers({code: field.text for code, field in self._inputs.items()})
+
+
+class RpWhereScreen(ReportScreen):
+    def on_pre_enter(self, *args):
+        self.ids.search.text = report().query
+        super().on_pre_enter(*args)
+
+    def refresh(self) -> None:
+        super().refresh()
+        flow = report()
+        box = self.ids.places
+        box.clear_widgets()
+        rows = []
+        if flow.postcode:
+            rows.append(("postcode", 0, tr._("Near {postcode}").format(postcode=flow.postcode),
+                         tr._("Anywhere in this postcode")))
+            rows += [("address", i, a.text, tr._("At or outside this address")) for i, a in enumerate(flow.addresses)]
+        rows += [("street", i, s.name, s.town) for i, s in enumerate(flow.streets)]
+        for kind, index, title, detail in rows:
+            row = ChoiceRow(title=title, detail=detail, item_id=f"{kind}:{index}")
+            row.bind(on_release=lambda r: report().choose_place(r.item_id.split(":")[0], int(r.item_id.split(":")[1])))
+            box.add_widget(row)
+        self.ids.none_found.text = (tr._("No street found. Check the spelling, or type a postcode.")
+                                    if len(flow.query.strip()) >= 3 and not rows else "")
+
+    def submit(self) -> None:
+        report().where_done(self.ids.search.text)
+
+
+class RpDetailsScreen(ReportScreen):
+    where = StringProperty("")
+
+    def on_pre_enter(self, *args):
+        r = report().report
+        self.ids.landmark.text, self.ids.description.text = r.landmark, r.description
+        self.where = r.location.text if r.location else ""
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        report().give_details(self.ids.landmark.text, self.ids.description.text)
+
+
+class RpPhotoScreen(ReportScreen):
+    texture = ObjectProperty(None, allownone=True)
+    taken = BooleanProperty(False)
+    camera_failed = BooleanProperty(False)
+
+    def on_enter(self, *args):
+        super().on_enter(*args)
+        feed = report().camera
+        feed.bind(texture=self._texture)
+        if report().frame is None:
+            feed.start()
+        self.camera_failed = feed.failed
+        self.refresh()
+
+    def on_leave(self, *_args):
+        feed = report().camera
+        feed.unbind(texture=self._texture)
+        feed.stop()
+        self.texture = None
+
+    def _texture(self, _feed, texture) -> None:
+        if report().frame is None:
+            self.texture = texture
+
+    def refresh(self) -> None:
+        super().refresh()
+        frame = report().frame
+        self.taken = frame is not None
+        if frame is not None:
+            self.texture = texture_from(frame)
+
+
+class RpContactScreen(ReportScreen):
+    def on_pre_enter(self, *args):
+        from kiosk.core.residents.validate import format_mobile
+
+        c = report().report.contact
+        self.ids.name.text, self.ids.email.text, self.ids.mobile.text = (
+            (c.name, c.email, format_mobile(c.phone)) if c else ("", "", ""))
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        report().give_contact(self.ids.name.text, self.ids.email.text, self.ids.mobile.text)
+
+    def skip(self) -> None:
+        for field in (self.ids.name, self.ids.email, self.ids.mobile):
+            field.forget()
+        report().give_contact("", "", "")
+
+
+class RpCheckScreen(ReportScreen):
+    def refresh(self) -> None:
+        super().refresh()
+        fill_answers(self.ids.answers, report().summary(), report().change)
+
+
+class RpDoneScreen(ReportScreen):
+    reference = StringProperty("")
+    link = StringProperty("")
+    printed = StringProperty("")
+    qr = ObjectProperty(None, allownone=True)
+
+    def refresh(self) -> None:
+        super().refresh()
+        flow = report()
+        self.reference = flow.report.reference
+        self.link = flow.track_link()
+        # The link names only the reference: nothing personal is in the code.
+        self.qr = qr_code_texture(self.link) if self.link else None  # not cached: one per report
+        self.printed = {True: tr._("Your slip is printing."),
+                        False: tr._("The slip could not be printed. Please note the number."),
+                        None: ""}[flow.printed]

@@ -1,0 +1,470 @@
+"""Which signup or report screen shows next, and what it says.
+
+The rules are in `kiosk.core.residents`; these classes turn taps into calls on them and
+results into screens. Screens read what they show from here and call its methods.
+
+Signup (a volunteer may start it from the staff panel: recorded as "assisted by"):
+
+    su_start -> su_name -> su_email (did you mean?) -> su_mobile -> su_address (postcode, pick)
+       -> [su_manual] -> su_dob -> su_contact -> su_terms -> su_check --send--> su_done
+
+Report a problem:
+
+    rp_category -> [rp_questions] -> rp_where (street or postcode) -> rp_details (landmark,
+       what is wrong) -> [rp_photo] -> rp_contact (optional) -> rp_check --send--> rp_done
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+
+from kiosk.core.documents.receipt import Slip, render_receipt
+from kiosk.core.printing import PrintError, open_printer
+from kiosk.core.residents import _
+from kiosk.core.residents.gazetteer import Gazetteer
+from kiosk.core.residents.reports import Categories, Location, Report, ReportDesk, clean_contact, photo_jpeg
+from kiosk.core.residents.signup import Signup, SignupDesk
+from kiosk.core.residents.validate import Invalid, clean_postcode, format_mobile
+from kiosk.core.visitors.validation import mask_email
+from kiosk.ui.camera import CameraFeed
+from kiosk.ui.flow import JourneyFlow
+from kiosk.ui.i18n import tr
+from sync import SyncError
+
+log = logging.getLogger("kiosk.residents")
+
+SIGNUP_SCREENS = ("su_start", "su_name", "su_email", "su_mobile", "su_address", "su_dob", "su_contact",
+                  "su_terms", "su_check")
+STEP_SCREEN = {"name": "su_name", "email": "su_email", "mobile": "su_mobile", "address": "su_address",
+               "dob": "su_dob", "contact": "su_contact", "terms": "su_terms", "check": "su_check"}
+
+
+def contact_label(method: str) -> str:
+    return {"email": tr._("Email"), "text": tr._("Text message"), "post": tr._("Letter")}[method]
+
+
+class ResidentFlow(JourneyFlow):
+    """What both journeys share: the printer, reference data, the printed slip."""
+
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        cfg = app.device_config
+        self.printer = open_printer(cfg.printer.kind, cfg.printer.queue, cfg.printer.folder, cfg.printer.server)
+        self.printed: bool | None = None
+
+    def reference_data(self, name: str) -> dict | None:
+        refs = getattr(self.app.sync, "references", None)
+        try:
+            return refs.get(name) if refs is not None else None
+        except Exception as exc:  # noqa: BLE001 - unreadable reference data: journey not offered
+            log.warning("reference data %s unreadable: %s", name, type(exc).__name__)
+            return None
+
+    def gazetteer(self) -> Gazetteer:
+        data = self.reference_data("gazetteer")
+        cached = getattr(self, "_gazetteer", None)
+        if cached is None or cached[0] is not data:
+            cached = self._gazetteer = (data, Gazetteer.from_reference(data))
+        return cached[1]
+
+    def print_slip(self, slip: Slip) -> None:
+        self.printed = None
+        if not self.printer.available:
+            return
+        from kiosk.core.visitors.badge import label_pdf   # the slip is printed on the badge label
+
+        png = render_receipt(slip)
+        try:
+            self.printer.print_pdf(label_pdf(png), "receipt", png)
+            self.printed = True
+        except PrintError as exc:
+            log.warning("slip not printed: %s", exc)
+            self.printed = False
+
+    def queue(self, submit, what) -> str | None:
+        """Queue the resident's record; its reference, or None with the reason on screen."""
+        try:
+            return submit(what, tr.lang)
+        except Invalid as exc:
+            self.say(exc.message, exc.field)
+        except SyncError as exc:
+            log.warning("%s not queued: %s", type(what).__name__, type(exc).__name__)
+            self.say(_("Sorry, this could not be saved. Please ask a member of staff for help."))
+        return None
+
+    def when(self) -> str:
+        return format_datetime(datetime.now(), "d MMMM y, HH:mm", locale=tr.lang)
+
+    def site(self) -> str:
+        identity = self.app.sync.identity
+        return identity.site if identity else ""
+
+
+# ----- My Account signup ---------------------------------------------------------------------
+class SignupFlow(ResidentFlow):
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.desk = SignupDesk(app.sync.outbox, app.sync.identity.site) if app.sync.enrolled else None
+        self.reset()
+
+    @property
+    def available(self) -> bool:
+        return self.desk is not None
+
+    def reset(self) -> None:
+        self.signup = Signup()
+        self.suggestion = ""
+        self.postcode = ""
+        self.addresses = []
+        self.changing = False
+        self.printed = None
+
+    def start(self, assisted_by: str = "") -> None:
+        self.reset()
+        self.signup.assisted_by = assisted_by
+        self.show("su_start")
+
+    def begin(self) -> None:
+        self.show("su_name")
+
+    def _attempt(self, action, *args) -> bool:
+        try:
+            action(*args)
+        except Invalid as exc:
+            self.say(exc.message, exc.field)
+            return False
+        return True
+
+    def _advance(self) -> None:
+        """On to the next unanswered step, or back to the check screen after a change."""
+        step = "check" if self.changing else self.signup.next_step()
+        self.show(STEP_SCREEN[step])
+
+    def give_name(self, first: str, last: str) -> None:
+        if self._attempt(self.signup.set_name, first, last):
+            self._advance()
+
+    def give_email(self, text: str) -> None:
+        try:
+            email = self.signup.set_email(text)
+        except Invalid as exc:
+            self.say(exc.message, exc.field)
+            return
+        if email.suggestion:
+            self.suggestion = email.suggestion
+            self.say()
+            return
+        self._advance()
+
+    def use_suggestion(self, use: bool) -> None:
+        if use and self.suggestion:
+            self.signup.email = self.suggestion
+        self.suggestion = ""
+        self._advance()
+
+    def give_mobile(self, text: str) -> None:
+        if self._attempt(self.signup.set_mobile, text):
+            if self.changing and "contact" in self.signup.done and not self.signup.contact_by:
+                self.signup.done.discard("contact")   # their only way to be contacted is gone
+                self.changing = False
+            self._advance()
+
+    def find_addresses(self, text: str) -> None:
+        try:
+            self.postcode = clean_postcode(text)
+        except Invalid as exc:
+            self.addresses = []
+            self.say(exc.message, exc.field)
+            return
+        self.addresses = self.gazetteer().at_postcode(self.postcode)
+        if not self.addresses:
+            self.say(_("We could not find any addresses for that postcode. Check it, or type your "
+                             "address yourself."), "postcode")
+            return
+        self.say()
+
+    def choose_address(self, index: int) -> None:
+        if 0 <= index < len(self.addresses):
+            self.signup.choose_address(self.addresses[index])
+            self._advance()
+
+    def type_address(self) -> None:
+        self.show("su_manual")
+
+    def give_manual_address(self, line1: str, line2: str, town: str, postcode: str) -> None:
+        if self._attempt(self.signup.set_manual_address, line1, line2, town, postcode):
+            self._advance()
+
+    def give_date_of_birth(self, day: str, month: str, year: str) -> None:
+        if self._attempt(self.signup.set_date_of_birth, day, month, year, date.today()):
+            self._advance()
+
+    def give_contact(self, methods) -> None:
+        if self._attempt(self.signup.set_contact, methods):
+            self._advance()
+
+    def accept(self, accepted: bool) -> None:
+        if self._attempt(self.signup.accept_terms, accepted):
+            self.changing = False
+            self.show("su_check")
+
+    def change(self, step: str) -> None:
+        self.changing = True
+        self.show(STEP_SCREEN[step], "right")
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        """(what, answer, step to change it) for the check screen."""
+        s = self.signup
+        born = format_date(s.born, "d MMMM y", locale=tr.lang) if s.born else ""
+        rows = [(tr._("Name"), f"{s.first_name} {s.last_name}", "name"), (tr._("Email"), s.email, "email"),
+                (tr._("Mobile"), format_mobile(s.mobile) or tr._("None given"), "mobile"),
+                (tr._("Address"), f"{s.address.text}, {s.address.postcode}" if s.address else "", "address"),
+                (tr._("Date of birth"), born, "dob"),
+                (tr._("Contact me by"), ", ".join(contact_label(m) for m in s.contact_by), "contact")]
+        return rows
+
+    def send(self) -> None:
+        if self.queue(self.desk.submit, self.signup) is None:
+            return
+        self.print_slip(Slip(title=tr._("Your council account"), number=self.signup.reference,
+                             lines=[tr._("We are emailing {email}").format(email=mask_email(self.signup.email)),
+                                    tr._("Open the email within 7 days and choose your password."), self.when()],
+                             note=tr._("Keep this slip. Quote the number if you contact us."), site=self.site()))
+        self.app.sync.nudge()
+        self.show("su_done")
+
+    @property
+    def unfinished(self) -> bool:
+        return self.signup.sent is None and bool(self.signup.done)
+
+    def ask_to_follow_up(self) -> None:
+        """The resident leaves with a signup half done and asked the council to help."""
+        try:
+            self.desk.follow_up(self.signup, tr.lang)
+        except SyncError as exc:
+            log.warning("follow-up not queued: %s", type(exc).__name__)
+        self.app.sync.nudge()
+
+    def back(self) -> bool:
+        current = self.app.sm.current
+        if current == "su_manual":
+            self.show("su_address", "right")
+            return True
+        if current in ("su_start", "su_done") or current not in SIGNUP_SCREENS:
+            return False
+        if self.suggestion:
+            self.suggestion = ""
+            self.refresh_screen()
+            return True
+        self.changing = False
+        self.show(SIGNUP_SCREENS[SIGNUP_SCREENS.index(current) - 1], "right")
+        return True
+
+
+# ----- Report a problem --------------------------------------------------------------------
+class ReportFlow(ResidentFlow):
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.camera = CameraFeed(app.device_config.camera.source)
+        self.desk = ReportDesk(app.sync.outbox, app.sync.identity.site) if app.sync.enrolled else None
+        self.reset()
+
+    def categories(self) -> Categories:
+        data = self.reference_data("report-categories")
+        cached = getattr(self, "_categories", None)
+        if cached is None or cached[0] is not data:
+            cached = self._categories = (data, Categories.from_reference(data))
+        return cached[1]
+
+    @property
+    def available(self) -> bool:
+        """Reports need somewhere to go and the council's categories."""
+        return self.desk is not None and len(self.categories()) > 0
+
+    def reset(self) -> None:
+        self.camera.stop()
+        self.report = Report()
+        self.answers: dict = {}
+        self.query = ""
+        self.streets = []
+        self.addresses = []
+        self.postcode = ""
+        self.frame = None            # the picture taken, shown until used or retaken
+        self.changing = False
+        self.printed = None
+
+    def start(self) -> None:
+        self.reset()
+        self.show("rp_category")
+
+    def _advance(self, step: str) -> None:
+        self.show("rp_check" if self.changing else step)
+
+    def choose_category(self, code: str) -> None:
+        category = self.categories().get(code)
+        if category is None:
+            return
+        if self.report.category is not category:
+            self.report.category, self.answers = category, {}
+        self.show("rp_questions" if category.questions else "rp_where")
+
+    def answer(self, code: str, value) -> None:
+        self.answers[code] = value
+        if self.field == code:
+            self.say()
+        self.refresh_screen()
+
+    def give_answers(self, texts: dict[str, str]) -> None:
+        answers = {**self.answers, **texts}
+        try:
+            self.report.category.check_answers(answers)
+        except Invalid as exc:
+            self.say(exc.message, exc.field)
+            return
+        self.answers = self.report.answers = answers
+        self._advance("rp_where")
+
+    def search(self, text: str) -> None:
+        """As the resident types: streets matching, or the addresses of a postcode."""
+        self.query = text
+        self.addresses, self.postcode = [], ""
+        try:
+            postcode = clean_postcode(text) if any(c.isdigit() for c in text) else ""
+        except Invalid:
+            postcode = ""
+        if postcode:
+            self.postcode = postcode
+            self.addresses = self.gazetteer().at_postcode(postcode)[:5]
+            self.streets = []
+        else:
+            self.streets = self.gazetteer().streets_matching(text, limit=5)
+        self.refresh_screen()
+
+    def choose_place(self, kind: str, index: int) -> None:
+        if kind == "street" and 0 <= index < len(self.streets):
+            self.report.location = Location.of_street(self.streets[index])
+        elif kind == "address" and 0 <= index < len(self.addresses):
+            self.report.location = Location.of_address(self.addresses[index])
+        elif kind == "postcode" and self.postcode:
+            self.report.location = Location.of_postcode(self.postcode, self.gazetteer())
+        else:
+            return
+        self._advance("rp_details")
+
+    def where_done(self, text: str) -> None:
+        """Next without picking a result: a postcode alone will do; a street must be picked."""
+        self.search(text)
+        if self.postcode:
+            self.choose_place("postcode", 0)
+        elif self.report.location is not None and not text.strip():
+            self._advance("rp_details")
+        else:
+            self.say(_("Type a street name and choose it from the list, or type a postcode."), "where")
+
+    def give_details(self, landmark: str, description: str) -> None:
+        try:
+            self.report.set_details(landmark, description)
+        except Invalid as exc:
+            self.say(exc.message, exc.field)
+            return
+        self._advance("rp_photo" if self.camera.available else "rp_contact")
+
+    # ----- the photo ------------------------------------------------------------------------
+    def take_photo(self) -> None:
+        frame = self.camera.snapshot()
+        if frame is None:
+            self.say(_("The camera is not ready yet. Please try again."))
+            return
+        self.frame = frame
+        self.camera.stop()
+        self.refresh_screen()
+
+    def retake(self) -> None:
+        self.frame = None
+        self.camera.start()
+        self.refresh_screen()
+
+    def use_photo(self, use: bool) -> None:
+        if use and self.frame is not None:
+            self.report.photo = photo_jpeg(self.frame)
+        elif not use:
+            self.report.photo = None
+        self.frame = None
+        self._advance("rp_contact")
+
+    def give_contact(self, name: str, email: str, phone: str) -> None:
+        try:
+            self.report.contact = clean_contact(name, email, phone)
+        except Invalid as exc:
+            self.say(exc.message, exc.field)
+            return
+        self.changing = False
+        self.show("rp_check")
+
+    def change(self, screen: str) -> None:
+        self.changing = True
+        self.show(screen, "right")
+
+    def summary(self) -> list[tuple[str, str, str]]:
+        r, lang = self.report, tr.lang
+        rows = [(tr._("Problem"), r.category.text(lang) if r.category else "", "rp_category")]
+        for question in (r.category.questions if r.category else ()):
+            value = self.answers.get(question.code)
+            if value is None or value == "":
+                continue
+            if question.kind == "yes_no":
+                shown = tr._("Yes") if value else tr._("No")
+            elif question.kind == "choice":
+                shown = next((o.text(lang) for o in question.options if o.value == value), str(value))
+            else:
+                shown = str(value)
+            rows.append((question.text(lang), shown, "rp_questions"))
+        rows.append((tr._("Where"), r.location.text if r.location else "", "rp_where"))
+        if r.landmark:
+            rows.append((tr._("Landmark"), r.landmark, "rp_details"))
+        rows.append((tr._("What is wrong"), r.description, "rp_details"))
+        if self.camera.available:
+            rows.append((tr._("Photo"), tr._("Added") if r.photo else tr._("None"), "rp_photo"))
+        c = r.contact
+        rows.append((tr._("Updates to"), ", ".join(x for x in (c.name, c.email, format_mobile(c.phone)) if x)
+                     if c else tr._("No updates (anonymous)"), "rp_contact"))
+        return rows
+
+    def send(self) -> None:
+        reference = self.queue(self.desk.submit, self.report)
+        if reference is None:
+            return
+        link = self.track_link()
+        lines = [self.report.category.text(tr.lang), self.when()]
+        self.print_slip(Slip(title=tr._("Problem reported"), number=reference, lines=lines,
+                             note=(tr._("Follow it at {link}").format(link=link) if link
+                                   else tr._("Keep this slip. Quote the number if you contact us.")),
+                             site=self.site()))
+        self.app.sync.nudge()
+        self.show("rp_done")
+
+    def track_link(self) -> str:
+        return self.categories().track_link(self.report.reference)
+
+    def back(self) -> bool:
+        order = ["rp_category", "rp_questions", "rp_where", "rp_details", "rp_photo", "rp_contact", "rp_check"]
+        current = self.app.sm.current
+        if current not in order or current == "rp_category":
+            return False
+        if current == "rp_photo" and self.frame is not None:
+            self.retake()
+            return True
+        self.changing = False
+        i = order.index(current) - 1
+        while order[i] in ("rp_questions", "rp_photo") and not self._has(order[i]):
+            i -= 1
+        self.show(order[i], "right")
+        return True
+
+    def _has(self, screen: str) -> bool:
+        if screen == "rp_questions":
+            return bool(self.report.category and self.report.category.questions)
+        return self.camera.available

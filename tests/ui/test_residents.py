@@ -1,0 +1,362 @@
+"""My Account signup and Report a problem, driven under Xvfb by touch to the record at a real
+central (and the Open311 request at a recording back office on loopback): validation beside
+the fields, the follow-up only with consent, the volunteer recorded, nothing left after."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import requests
+from kivy.uix.label import Label
+
+from kiosk.ui.widgets import ChoiceRow, KioskButton, KioskTextInput, Notice
+from scanner.samples import background
+from tests.ui.test_app import walk_for
+
+from .conftest import hold_up
+
+
+def wait_for_references(kiosk) -> None:
+    refs = kiosk.app.sync.references
+    kiosk.until(lambda: refs.version("gazetteer") > 0 and refs.version("report-categories") > 0,
+                what="the gazetteer and report categories from central")
+
+
+def open_journey(kiosk, tile: str) -> None:
+    kiosk.tap_at(640, 400)                       # the attract screen
+    wait_for_references(kiosk)
+    kiosk.app.sm.current_screen.refresh()
+    kiosk.until_still()
+    kiosk.tap(kiosk.tile(tile))
+    kiosk.until_still()
+
+
+def fill(kiosk, field: KioskTextInput, text: str) -> None:
+    kiosk.tap(field)
+    kiosk.type(text)
+
+
+def notices(kiosk) -> list[str]:
+    return [n.text for n in kiosk.visible(Notice) if n.text and n.error]
+
+
+def next_(kiosk) -> None:
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Next"))
+    kiosk.until_still()
+
+
+def row(kiosk, title: str):
+    found = [r for r in kiosk.visible(ChoiceRow) if r.title == title]
+    assert found, f"no row {title!r} on {kiosk.screen}: {[r.title for r in kiosk.visible(ChoiceRow)]}"
+    return found[0]
+
+
+def queued(kiosk, kind: str) -> int:
+    """Records of `kind` this kiosk has queued so far (sent ones stay listed as acknowledged)."""
+    return kiosk.app.sync.outbox.db.execute("SELECT COUNT(*) FROM outbox WHERE kind = ?", [kind]).fetchone()[0]
+
+
+def lines(result) -> list[dict]:
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def leave_without_feedback(kiosk) -> None:
+    kiosk.tap(kiosk.button("Finish"))
+    kiosk.until_still()
+    if kiosk.screen == "feedback":
+        kiosk.tap(kiosk.button("No thanks"))
+    kiosk.until(lambda: kiosk.screen == "attract", 10, what="the wipe")
+
+
+# ----- signup -----------------------------------------------------------------------------------
+def test_signup_by_touch_reaches_central_which_emails_the_activation_link(kiosk, office, smtp, tmp_path):
+    app = kiosk.app
+    open_journey(kiosk, "Create a council account")
+    assert kiosk.screen == "su_start"
+    kiosk.tap(kiosk.button("Start"))
+    kiosk.until_still()
+    screen = app.sm.current_screen
+    fill(kiosk, screen.ids.first, "Wiktoria")
+    next_(kiosk)
+    assert notices(kiosk) == ["Please type your last name."] and kiosk.screen == "su_name"
+    fill(kiosk, screen.ids.last, "Zielinska")
+    next_(kiosk)
+    assert kiosk.screen == "su_email"
+    fill(kiosk, app.sm.current_screen.ids.email, "wiktoria.z")
+    next_(kiosk)
+    assert notices(kiosk) == ["An email address needs an @, like name@example.com."]
+    fill(kiosk, app.sm.current_screen.ids.email, "@gmial.com")
+    next_(kiosk)
+    kiosk.tap(kiosk.button("Yes, use wiktoria.z@gmail.com"))
+    kiosk.until_still()
+    assert kiosk.screen == "su_mobile"
+    fill(kiosk, app.sm.current_screen.ids.mobile, "02079460018")
+    next_(kiosk)
+    assert notices(kiosk) == ["That looks like a landline number. Please give a mobile number, or leave it empty."]
+    field = app.sm.current_screen.ids.mobile
+    field.text = ""
+    fill(kiosk, field, "07911123456")
+    next_(kiosk)
+    assert kiosk.screen == "su_address"
+    address = app.signup.gazetteer().addresses[7]
+    fill(kiosk, app.sm.current_screen.ids.postcode, address.postcode)
+    app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Find address"))
+    assert app.signup.addresses, (notices(kiosk), app.sm.current_screen.ids.postcode.text)
+    kiosk.tap(row(kiosk, app.signup.addresses[0].text))
+    kiosk.until_still()
+    assert kiosk.screen == "su_dob"
+    dob = app.sm.current_screen
+    for box, value in (("day", "30"), ("month", "2"), ("year", "1988")):
+        fill(kiosk, dob.ids[box], value)
+    next_(kiosk)
+    assert notices(kiosk) == ["That date does not exist. Please check the day and month."]
+    dob.ids.day.text = ""
+    fill(kiosk, dob.ids.day, "29")
+    next_(kiosk)
+    assert kiosk.screen == "su_contact"
+    kiosk.tap(row(kiosk, "Text message"))
+    next_(kiosk)
+    assert kiosk.screen == "su_terms"
+    next_(kiosk)
+    assert notices(kiosk) == ["Please read the terms and privacy notice and tick the box to agree."]
+    kiosk.tap(row(kiosk, "I agree to the terms and privacy notice"))
+    next_(kiosk)
+    assert kiosk.screen == "su_check"
+    answers = {r.what: r.answer for r in app.sm.current_screen.ids.answers.children}
+    assert answers["Email"] == "wiktoria.z@gmail.com" and answers["Mobile"] == "07911 123456"
+    assert answers["Date of birth"] == "29 February 1988" and answers["Contact me by"] == "Email, Text message"
+    reference = app.signup.signup.reference
+    kiosk.tap(kiosk.button("Create my account"))
+    kiosk.until_still()
+    assert kiosk.screen == "su_done"
+    assert any(reference in label.text for label in kiosk.visible(Label))
+    leave_without_feedback(kiosk)
+    assert walk_for("Zielinska") == [] and walk_for("wiktoria.z") == []
+    app.sync.worker.nudge()
+
+    def created():
+        return [a for a in lines(office.cli("accounts", "--reference", reference)) if a.get("reference") == reference]
+
+    kiosk.until(created, 30, what="the account at central")
+    (account,) = created()
+    assert account["state"] == "pending" and "wiktoria" not in json.dumps(account)   # the listing masks
+    def mine():
+        return [m for to, m in smtp.inbox.messages if "wiktoria.z@gmail.com" in to]
+
+    kiosk.until(mine, 30, what="the activation email")
+    (email,) = mine()
+    body = email.get_body(("plain",)).get_content()
+    link = re.search(r"http://127\.0\.0\.1:\d+/account/activate/\S+", body).group(0)
+    assert requests.get(link, timeout=10).ok                  # the page to choose a password
+    kiosk.until(lambda: app.sync.outbox.waiting() == 0, 20, what="the outbox to empty")
+    for path in app.data_dir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"Zielinska" not in data and b"wiktoria" not in data, path
+
+
+def test_bad_input_gets_a_kind_word_and_nothing_is_queued(kiosk):
+    app = kiosk.app
+    open_journey(kiosk, "Create a council account")
+    kiosk.tap(kiosk.button("Start"))
+    kiosk.until_still()
+    before = queued(kiosk, "account-signup")
+    screen = app.sm.current_screen
+    cases = [("", "", "Please type your first name."), ("😀", "Smith", "Please use letters only."),
+             ("Robert'); DROP TABLE accounts;--", "Smith", "Please use letters only."),
+             ("x" * 10_000, "Smith", "That is too long. Please shorten it.")]
+    for first, last, message in cases:
+        screen.ids.first.text, screen.ids.last.text = first, last
+        next_(kiosk)
+        assert kiosk.screen == "su_name" and notices(kiosk) == [message], (first[:20], notices(kiosk))
+    screen.ids.first.text, screen.ids.last.text = "\u202eنور", "الهدى"      # right-to-left, override removed
+    next_(kiosk)
+    assert kiosk.screen == "su_email" and app.signup.signup.first_name == "نور"
+    next_(kiosk)                                                       # an empty submit
+    assert notices(kiosk) == ["Please type your email address."]
+    assert queued(kiosk, "account-signup") == before
+
+
+def test_leaving_part_way_keeps_nothing_unless_they_ask_to_be_contacted(kiosk, office):
+    app = kiosk.app
+    for choice in ("Leave and delete what I typed", "Ask the council to contact me to finish"):
+        open_journey(kiosk, "Create a council account")
+        app.signup.begin()
+        app.signup.give_name("Ayesha", "Rahman")
+        app.signup.give_email("ayesha.rahman@example.com")
+        kiosk.until_still()
+        before = queued(kiosk, "signup-follow-up")
+        kiosk.tap(kiosk.button("Home"))
+        assert kiosk.button("Stay and finish")
+        kiosk.tap(kiosk.button(choice))
+        kiosk.until_still()
+        if choice.startswith("Leave"):
+            assert kiosk.screen == "home" and queued(kiosk, "signup-follow-up") == before
+            assert app.signup.signup.first_name == ""
+            app.wipe()
+            kiosk.settle()
+        else:
+            assert kiosk.screen == "attract" and queued(kiosk, "signup-follow-up") == before + 1
+    app.sync.worker.nudge()
+
+    def asked():
+        return [f for f in lines(office.cli("follow-ups")) if f.get("email") == "ayesha.rahman@example.com"]
+
+    kiosk.until(asked, 30, what="the follow-up request at central")
+    assert len(asked()) == 1 and asked()[0]["stage"] == "mobile"
+
+
+def test_a_volunteer_helps_and_is_recorded(kiosk, office):
+    app = kiosk.app
+    kiosk.tap_at(640, 400)
+    wait_for_references(kiosk)
+    app.open_staff()
+    kiosk.until_still()
+    fill(kiosk, app.sm.current_screen.ids.pin, "1357")
+    kiosk.tap(kiosk.button("Unlock"))
+    kiosk.until_still()
+    assert app.staff_mode and kiosk.screen == "staff_panel"
+    kiosk.tap(kiosk.button("Help a resident create an account"))
+    kiosk.until_still()
+    fill(kiosk, app.sm.current_screen.ids.volunteer, "Sam Okafor")
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Start"))
+    kiosk.until_still()
+    assert kiosk.screen == "su_start" and not app.staff_mode
+    assert any("Helped by Sam Okafor" in label.text for label in kiosk.visible(Label))
+    flow = app.signup
+    flow.begin()
+    flow.give_name("Grace", "Mensah")
+    flow.give_email("grace.mensah@example.org")
+    flow.give_mobile("")
+    flow.find_addresses(flow.gazetteer().addresses[0].postcode)
+    flow.choose_address(0)
+    flow.give_date_of_birth("2", "3", "1951")
+    flow.give_contact(["post"])
+    flow.accept(True)
+    reference = flow.signup.reference
+    kiosk.until_still()
+    kiosk.tap(kiosk.button("Create my account"))
+    kiosk.until_still()
+    assert kiosk.screen == "su_done"
+    leave_without_feedback(kiosk)
+    app.sync.worker.nudge()
+    kiosk.until(lambda: lines(office.cli("accounts", "--reference", reference)), 30, what="the account")
+    (account,) = lines(office.cli("accounts", "--reference", reference, "--full"))
+    assert account["assisted_by"] == "Sam Okafor"
+
+
+# ----- report a problem ------------------------------------------------------------------------
+def test_a_report_by_touch_is_forwarded_once_over_open311(kiosk, office, backoffice, tmp_path):
+    app = kiosk.app
+    open_journey(kiosk, "Report a problem")
+    assert kiosk.screen == "rp_category"
+    kiosk.tap(row(kiosk, "Fly tipping"))
+    kiosk.until_still()
+    assert kiosk.screen == "rp_questions"
+    next_(kiosk)
+    assert notices(kiosk) and kiosk.screen == "rp_questions"        # required answers missing
+    category = app.report.report.category
+    for question in category.questions:
+        if question.kind == "choice":
+            kiosk.tap(kiosk.button(question.options[-1].text("en")))
+        elif question.kind == "yes_no":
+            buttons = [b for b in kiosk.visible(KioskButton) if b.label == "No"]
+            kiosk.tap(buttons[0])
+    next_(kiosk)
+    assert kiosk.screen == "rp_where"
+    street = app.report.gazetteer().streets[3]
+    fill(kiosk, app.sm.current_screen.ids.search, street.name[:6])
+    app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(row(kiosk, street.name))
+    kiosk.until_still()
+    assert kiosk.screen == "rp_details"
+    details = app.sm.current_screen
+    fill(kiosk, details.ids.landmark, "By the bus stop")
+    next_(kiosk)
+    assert notices(kiosk) == ["Please tell us what the problem is."]
+    fill(kiosk, details.ids.description, "Mattress and bags")
+    hold_up(app.report.camera, tmp_path, background(5, (1280, 720), "clutter"))   # the street, on a phone
+    next_(kiosk)
+    assert kiosk.screen == "rp_photo"
+    kiosk.until(lambda: app.sm.current_screen.texture is not None, 10, what="the camera preview")
+    kiosk.tap(kiosk.button("Take the photo"))
+    kiosk.tap(kiosk.button("Use this photo"))
+    kiosk.until_still()
+    assert kiosk.screen == "rp_contact"
+    contact = app.sm.current_screen
+    fill(kiosk, contact.ids.name, "Jo Bloggs")
+    next_(kiosk)
+    assert notices(kiosk) == ["Please give an email address or a mobile number for updates, or leave all three empty."]
+    fill(kiosk, contact.ids.email, "jo.bloggs@example.com")
+    next_(kiosk)
+    assert kiosk.screen == "rp_check"
+    reference = app.report.report.reference
+    kiosk.tap(kiosk.button("Send report"))
+    kiosk.until_still()
+    assert kiosk.screen == "rp_done"
+    done = app.sm.current_screen
+    assert done.reference == reference and done.qr is not None and done.link.endswith(f"/track/{reference}")
+    link = done.link
+    leave_without_feedback(kiosk)
+    assert walk_for("Mattress") == [] and walk_for("jo.bloggs") == []
+    app.sync.worker.nudge()
+    kiosk.until(lambda: backoffice.posts_for(reference), 40, what="the Open311 request at the back office")
+    kiosk.wait(1.0)
+    (post,) = backoffice.posts_for(reference)                      # exactly once
+    assert post["service_code"] == category.service_code and post["email"] == "jo.bloggs@example.com"
+    assert "Mattress and bags" in post["description"] and "By the bus stop" in post["description"]
+    assert post.get("media_url")
+    assert requests.get(post["media_url"], timeout=10).headers["content-type"].startswith("image/jpeg")
+    page = requests.get(link, timeout=10)
+    assert page.ok and street.name in page.text and "jo.bloggs" not in page.text and "Bloggs" not in page.text
+    kiosk.until(lambda: app.sync.outbox.waiting() == 0, 20, what="the outbox to empty")
+    for path in app.data_dir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"Mattress" not in data and b"jo.bloggs" not in data, path
+
+
+def test_a_postcode_is_enough_and_reports_can_be_anonymous(kiosk, office, backoffice):
+    app = kiosk.app
+    open_journey(kiosk, "Report a problem")
+    flow = app.report
+    graffiti = next(c for c in flow.categories().categories if c.code == "graffiti")
+    flow.choose_category(graffiti.code)
+    for question in graffiti.questions:
+        flow.answer(question.code, question.options[0].value if question.kind == "choice" else True)
+    flow.give_answers({})
+    kiosk.until_still()
+    postcode = flow.gazetteer().addresses[20].postcode
+    search = app.sm.current_screen.ids.search
+    search.text = postcode.lower()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Next"))
+    kiosk.until_still()
+    assert kiosk.screen == "rp_details" and flow.report.location.kind == "postcode"
+    app.sm.current_screen.ids.description.text = "رسم على الجدار \u202e" + "x" * 50
+    next_(kiosk)
+    assert kiosk.screen in ("rp_photo", "rp_contact")
+    if kiosk.screen == "rp_photo":
+        kiosk.tap(kiosk.button("No photo"))
+        kiosk.until_still()
+    kiosk.tap(kiosk.button("No updates, thanks"))
+    kiosk.until_still()
+    assert kiosk.screen == "rp_check"
+    reference = flow.report.reference
+    kiosk.tap(kiosk.button("Send report"))
+    kiosk.tap_at(10, 10)                                            # a double tap sends once
+    leave_without_feedback(kiosk)
+    app.sync.worker.nudge()
+    kiosk.until(lambda: backoffice.posts_for(reference), 40, what="the Open311 request")
+    (post,) = backoffice.posts_for(reference)
+    assert "email" not in post and "first_name" not in post and "\u202e" not in post["description"]
+    assert post.get("lat") or post.get("address_string")
