@@ -11,17 +11,14 @@ and leaving: "No thanks", Finish and the idle wipe all simply end the visit.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 
+from kiosk.core.residents.validate import clean_text
 from kiosk.core.visitors.validation import Invalid
 
 JOURNEYS = ("information", "visitors", "appointments", "documents", "signup", "report")
 MAX_COMMENT = 500
-# Invisible characters that are part of writing some languages and emoji (joiners); other
-# format characters (bidirectional overrides among them) are removed from comments.
-_KEEP_FORMAT = {"\u200c", "\u200d"}
 
 
 def _(message: str) -> str:
@@ -32,13 +29,7 @@ def _(message: str) -> str:
 def clean_comment(text: str | None) -> str:
     """The comment as it will be read: one paragraph, no control or direction-override
     characters, at most `MAX_COMMENT` characters (else `Invalid` asks to shorten it)."""
-    text = "".join(" " if c.isspace() else c for c in unicodedata.normalize("NFC", text or ""))
-    kept = "".join(c for c in text
-                   if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co") or c in _KEEP_FORMAT)
-    comment = " ".join(kept.split())
-    if len(comment) > MAX_COMMENT:
-        raise Invalid(_("Please keep your comment under 500 characters."), "comment")
-    return comment
+    return clean_text(text, MAX_COMMENT, "comment", _("Please keep your comment under 500 characters."))
 
 
 @dataclass(frozen=True)

@@ -233,9 +233,7 @@ class SuDoneScreen(SignupScreen):
         flow = signup()
         self.reference = flow.signup.reference
         self.email = mask_email(flow.signup.email)
-        self.printed = {True: tr._("Your slip is printing."),
-                        False: tr._("The slip could not be printed. Please note the number."),
-                        None: ""}[flow.printed]
+        self.printed = flow.printed_line()
 
 
 # ----- report a problem --------------------------------------------------------------------
@@ -412,6 +410,4 @@ class RpDoneScreen(ReportScreen):
         self.link = flow.track_link()
         # The link names only the reference: nothing personal is in the code.
         self.qr = qr_code_texture(self.link) if self.link else None  # not cached: one per report
-        self.printed = {True: tr._("Your slip is printing."),
-                        False: tr._("The slip could not be printed. Please note the number."),
-                        None: ""}[flow.printed]
+        self.printed = flow.printed_line()

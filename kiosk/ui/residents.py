@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime
 
-from kiosk.core.documents.receipt import Slip, render_receipt
+from kiosk.core.documents.receipt import Slip, print_slip, render_receipt
 from kiosk.core.printing import PrintError, open_printer
 from kiosk.core.residents import _
 from kiosk.core.residents.gazetteer import Gazetteer
@@ -54,6 +54,7 @@ class ResidentFlow(JourneyFlow):
         cfg = app.device_config
         self.printer = open_printer(cfg.printer.kind, cfg.printer.queue, cfg.printer.folder, cfg.printer.server)
         self.printed: bool | None = None
+        self._built: dict[str, tuple] = {}
 
     def reference_data(self, name: str) -> dict | None:
         refs = getattr(self.app.sync, "references", None)
@@ -63,26 +64,29 @@ class ResidentFlow(JourneyFlow):
             log.warning("reference data %s unreadable: %s", name, type(exc).__name__)
             return None
 
-    def gazetteer(self) -> Gazetteer:
-        data = self.reference_data("gazetteer")
-        cached = getattr(self, "_gazetteer", None)
+    def built(self, name: str, build):
+        """`build(data)` of reference document `name`, made again only when a new version
+        has arrived (the store hands back the same data object until then)."""
+        data = self.reference_data(name)
+        cached = self._built.get(name)
         if cached is None or cached[0] is not data:
-            cached = self._gazetteer = (data, Gazetteer.from_reference(data))
+            cached = self._built[name] = (data, build(data))
         return cached[1]
 
-    def print_slip(self, slip: Slip) -> None:
-        self.printed = None
-        if not self.printer.available:
-            return
-        from kiosk.core.visitors.badge import label_pdf   # the slip is printed on the badge label
+    def gazetteer(self) -> Gazetteer:
+        return self.built("gazetteer", Gazetteer.from_reference)
 
-        png = render_receipt(slip)
+    def print_slip(self, slip: Slip) -> None:
+        """Print the slip if there is a printer; `printed` says how it went (None: no printer)."""
         try:
-            self.printer.print_pdf(label_pdf(png), "receipt", png)
-            self.printed = True
+            self.printed = print_slip(self.printer, render_receipt(slip), "receipt") or None
         except PrintError as exc:
             log.warning("slip not printed: %s", exc)
             self.printed = False
+
+    def printed_line(self) -> str:
+        return {True: tr._("Your slip is printing."),
+                False: tr._("The slip could not be printed. Please note the number."), None: ""}[self.printed]
 
     def queue(self, submit, what) -> str | None:
         """Queue the resident's record; its reference, or None with the reason on screen."""
@@ -273,11 +277,7 @@ class ReportFlow(ResidentFlow):
         self.reset()
 
     def categories(self) -> Categories:
-        data = self.reference_data("report-categories")
-        cached = getattr(self, "_categories", None)
-        if cached is None or cached[0] is not data:
-            cached = self._categories = (data, Categories.from_reference(data))
-        return cached[1]
+        return self.built("report-categories", Categories.from_reference)
 
     @property
     def available(self) -> bool:

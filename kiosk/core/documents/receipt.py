@@ -18,6 +18,17 @@ from PIL import Image, ImageDraw
 from kiosk.core.visitors.badge import DPI, GREY, INK, NAVY, SIZE, WHITE, _fit
 
 
+def print_slip(printer, png: bytes, job: str) -> bool:
+    """Print a slip on the badge label; False when there is no printer,
+    `kiosk.core.printing.PrintError` when it failed."""
+    if not printer.available:
+        return False
+    from kiosk.core.visitors.badge import label_pdf
+
+    printer.print_pdf(label_pdf(png), job, png)
+    return True
+
+
 @dataclass(frozen=True)
 class Slip:
     title: str          # all text already in the resident's language

@@ -222,9 +222,6 @@ class DocumentDesk:
     def print_receipt(self, png: bytes) -> bool:
         """Print the slip; False when there is no printer, `kiosk.core.printing.PrintError`
         when it failed."""
-        if not self.printer.available:
-            return False
-        from kiosk.core.visitors.badge import label_pdf   # the slip is printed on the badge label
+        from kiosk.core.documents.receipt import print_slip
 
-        self.printer.print_pdf(label_pdf(png), "scan-receipt", png)
-        return True
+        return print_slip(self.printer, png, "scan-receipt")
