@@ -24,6 +24,7 @@ from scanner.detect import Quad
 from scanner.samples import document_photo, empty_scene
 from sync.outbox import Outbox
 from sync.store import open_db
+from tests.helpers import readable_at_rest
 
 
 @pytest.mark.parametrize("purpose, typed, kept", [
@@ -159,10 +160,7 @@ def test_sending_queues_one_sealed_record_with_the_pdf(outbox, tmp_path):
     pdf = pikepdf.Pdf.open(io.BytesIO(outbox.keys.open(sealed)))
     assert len(pdf.pages) == 3
     # at rest: neither the reference nor the PDF can be read from the kiosk's files
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            assert b"50012345" not in data and b"%PDF" not in data, path
+    assert readable_at_rest(tmp_path, b"50012345", b"%PDF") == []
 
 
 def test_nothing_is_sent_without_pages_or_a_reference(outbox):

@@ -31,6 +31,7 @@ from kiosk.core.residents.validate import (
 )
 from sync.outbox import Outbox
 from sync.store import open_db
+from tests.helpers import readable_at_rest
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 10, 31, tzinfo=timezone.utc)
@@ -223,10 +224,7 @@ def test_a_signup_is_queued_once_sealed_with_no_password(outbox, tmp_path):
         "date_of_birth": "1980-04-01", "contact_by": ["email", "text"], "terms_version": "2026-04",
         "accepted_at": NOW.isoformat(), "assisted_by": "Sam Okafor", "language": "pl", "site": "Riverside Library"}
     assert not any("password" in key for key in payload)
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            assert b"Bloggs" not in data and b"jo.bloggs" not in data and b"7911123456" not in data, path
+    assert readable_at_rest(tmp_path, b"Bloggs", b"jo.bloggs", b"7911123456") == []
 
 
 def test_a_signup_with_steps_missing_is_not_sent(outbox):
@@ -355,10 +353,7 @@ def test_a_report_is_queued_once_with_its_photo(outbox, tmp_path):
     image = cv2.imdecode(np.frombuffer(report.photo, np.uint8), cv2.IMREAD_COLOR)
     assert image.shape[:2] == (900, 1600)
     assert b"Exif" not in report.photo[:200]
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            assert b"Mattress" not in data and b"\xff\xd8\xff" not in data[:3], path
+    assert readable_at_rest(tmp_path, b"Mattress", headers=(b"\xff\xd8\xff",)) == []
 
 
 def test_a_report_without_what_is_needed_is_not_sent(outbox):

@@ -13,6 +13,7 @@ from kivy.uix.label import Label
 from kiosk.ui.widgets import ChoiceRow, KioskButton, KioskTextInput, Notice
 from scanner.samples import background
 from tests.ui.test_app import walk_for
+from tests.helpers import readable_at_rest
 
 from .conftest import hold_up
 
@@ -155,10 +156,7 @@ def test_signup_by_touch_reaches_central_which_emails_the_activation_link(kiosk,
     link = re.search(r"http://127\.0\.0\.1:\d+/account/activate/\S+", body).group(0)
     assert requests.get(link, timeout=10).ok                  # the page to choose a password
     kiosk.until(lambda: app.sync.outbox.waiting() == 0, 20, what="the outbox to empty")
-    for path in app.data_dir.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            assert b"Zielinska" not in data and b"wiktoria" not in data, path
+    assert readable_at_rest(app.data_dir, b"Zielinska", b"wiktoria") == []
 
 
 def test_bad_input_gets_a_kind_word_and_nothing_is_queued(kiosk):
@@ -319,10 +317,7 @@ def test_a_report_by_touch_is_forwarded_once_over_open311(kiosk, office, backoff
     page = requests.get(link, timeout=10)
     assert page.ok and street.name in page.text and "jo.bloggs" not in page.text and "Bloggs" not in page.text
     kiosk.until(lambda: app.sync.outbox.waiting() == 0, 20, what="the outbox to empty")
-    for path in app.data_dir.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            assert b"Mattress" not in data and b"jo.bloggs" not in data, path
+    assert readable_at_rest(app.data_dir, b"Mattress", b"jo.bloggs") == []
 
 
 def test_a_postcode_is_enough_and_reports_can_be_anonymous(kiosk, office, backoffice):
