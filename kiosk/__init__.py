@@ -4,4 +4,4 @@ The package is split in two: `kiosk.core` holds the journeys and rules in plain 
 (no Kivy), `kiosk.ui` renders them with Kivy. Nothing outside `kiosk` imports `kiosk`.
 """
 
-__version__ = "0.1.0"
+from sync.protocol import APP_VERSION as __version__  # noqa: E402 - one version, from the package metadata

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from sync import SyncError
-from sync.client import CentralClient, Offline, Unauthorised
+from sync.client import CentralClient, Offline, ServerBusy, Unauthorised
 from sync.device import DeviceIdentity
 
 
@@ -29,6 +29,14 @@ def enrol(args) -> int:
     except Unauthorised:
         print("That enrolment code was not accepted: it may be mistyped, already used or expired. "
               "Ask for a new one (python -m central enrol-code).", file=sys.stderr)
+        return 2
+    except ServerBusy as exc:
+        if str(exc).startswith("429"):
+            wait = f"{int(exc.retry_after)} seconds" if exc.retry_after else "a few minutes"
+            print(f"There have been too many wrong codes from this network. Wait {wait}, then try again "
+                  "with the code exactly as given.", file=sys.stderr)
+        else:
+            print(f"Central is busy ({exc}). Try again in a minute.", file=sys.stderr)
         return 2
     except SyncError as exc:
         print(f"Enrolment failed: {exc}", file=sys.stderr)

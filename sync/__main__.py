@@ -18,6 +18,7 @@ from pathlib import Path
 from sync import SyncError
 from sync.client import CentralClient
 from sync.device import open_outbox
+from sync.store import StorageFailed
 from sync.worker import SyncWorker
 
 
@@ -40,11 +41,17 @@ def status(args) -> int:
 
 
 def push(args) -> int:
-    _identity, outbox, worker = _worker(Path(args.data))
-    outbox.wake()
-    result = worker.drain_once()
+    try:
+        _identity, outbox, worker = _worker(Path(args.data))
+        outbox.wake()
+        result = worker.drain_once()
+    except StorageFailed as exc:
+        print(f"The kiosk's storage refused a write ({exc.__cause__ or exc}); nothing queued was lost. "
+              "Free some disk space and run this again.", file=sys.stderr)
+        return 1
     waiting = outbox.waiting()
-    print(f"sent {result.sent}, dead-lettered {result.dead}, still waiting {waiting}")
+    leased = f" ({result.leased_elsewhere} being sent by another process)" if result.leased_elsewhere else ""
+    print(f"sent {result.sent}, dead-lettered {result.dead}, still waiting {waiting}{leased}")
     for error in result.errors[-3:]:
         print(f"error: {error}", file=sys.stderr)
     return 0 if waiting == 0 and not result.paused else 1

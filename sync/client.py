@@ -17,9 +17,9 @@ import time
 import requests
 from pydantic import BaseModel, ValidationError
 
-import kiosk
 from sync import SyncError
 from sync.protocol import (
+    APP_VERSION,
     API,
     EnrolRequest,
     EnrolResponse,
@@ -82,7 +82,7 @@ class CentralClient(requests.Session):
         super().__init__()
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.headers["User-Agent"] = f"hubkiosk/{kiosk.__version__}"
+        self.headers["User-Agent"] = f"hubkiosk/{APP_VERSION}"
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
 
@@ -124,7 +124,7 @@ class CentralClient(requests.Session):
             return ""
 
     def enrol(self, code: str, device_name: str) -> EnrolResponse:
-        body = EnrolRequest(code=code, device_name=device_name, app_version=kiosk.__version__)
+        body = EnrolRequest(code=code, device_name=device_name, app_version=APP_VERSION)
         return self.call("POST", f"{API}/enrol", body, EnrolResponse)
 
     def submit(self, batch: SubmissionBatch) -> SubmissionResponse:

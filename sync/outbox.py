@@ -23,26 +23,42 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+import psutil
 import sqlite_utils
 import uuid6
 
 from sync import SyncError
 from sync.crypto import seal, sha256_hex
 from sync.protocol import KIND_RE, MAX_PAYLOAD_BYTES, NAME_RE, UUID_RE
-from sync.store import fsync_dir, transaction
+from sync.store import StorageFailed, fsync_dir, transaction
 
 _KIND = re.compile(KIND_RE)
 _NAME = re.compile(NAME_RE)
 
 
 class OutboxError(SyncError):
-    """A record could not be queued (bad kind, too large, unreadable attachment)."""
+    """A record could not be queued (bad kind, too large, unreadable attachment). When the
+    device's storage itself refuses, the error is `StorageFailed` (sync.store)."""
+
+
+@contextmanager
+def _storage(outbox: "Outbox", what: str):
+    """Map the database's and the file system's own errors to StorageFailed, and keep the
+    latest one on the outbox (`storage_error`) so the status line can tell staff."""
+    try:
+        yield
+    except (sqlite3.OperationalError, sqlite3.DatabaseError, OSError) as exc:
+        outbox.storage_error = f"{what}: {type(exc).__name__}: {exc}"[:300]
+        raise StorageFailed(f"the kiosk's storage refused to {what}") from exc
+    outbox.storage_error = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,22 @@ class Outgoing:
     payload_sha256: str
     attachments: list[dict]
     attempts: int
+
+
+def _process_id(pid: int) -> str | None:
+    """`pid:start time` of a running process (the start time tells a reused pid apart)."""
+    try:
+        return f"{pid}:{psutil.Process(pid).create_time():.3f}"
+    except (psutil.Error, OSError):
+        return None
+
+
+def _owner_alive(owner: str) -> bool:
+    pid, _sep, _started = owner.partition(":")
+    return pid.isdigit() and _process_id(int(pid)) == owner
+
+
+LEASE_OWNER = _process_id(os.getpid()) or f"{os.getpid()}:0"
 
 
 def new_id() -> str:
@@ -79,6 +111,7 @@ class Outbox:
         self.attachments_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.council_public_b64 = council_public_b64
         self.clock = clock
+        self.storage_error: str | None = None  # the last write the storage refused, until one succeeds
 
     def reopen(self) -> "Outbox":
         """The same outbox on a new database connection, for use on another thread.
@@ -111,7 +144,11 @@ class Outbox:
         record_id = record_id or new_id()
         if not UUID_RE.match(record_id):
             raise OutboxError("invalid record id")
-        refs = self._write_attachments(record_id, attachments or {})
+        with _storage(self, "save a record"):
+            return self._enqueue(kind, schema_version, sealed, record_id, attachments or {}, also)
+
+    def _enqueue(self, kind, schema_version, sealed, record_id, attachments, also) -> str:
+        refs = self._write_attachments(record_id, attachments)
         try:
             with transaction(self.db):
                 self.db.execute(
@@ -133,20 +170,23 @@ class Outbox:
         folder = self.attachments_dir / record_id
         folder.mkdir(mode=0o700)
         refs = []
-        for name, content in attachments.items():
-            if not _NAME.match(name):
-                shutil.rmtree(folder, ignore_errors=True)
-                raise OutboxError(f"invalid attachment name {name!r}")
-            sealed = seal(content, self.council_public_b64)
-            tmp = folder / f".{name}.tmp"
-            with open(tmp, "wb") as fh:
-                fh.write(sealed)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, folder / name)
-            refs.append({"name": name, "sha256": sha256_hex(sealed), "size": len(sealed)})
-        fsync_dir(folder)
-        fsync_dir(self.attachments_dir)
+        try:
+            for name, content in attachments.items():
+                if not _NAME.match(name):
+                    raise OutboxError(f"invalid attachment name {name!r}")
+                sealed = seal(content, self.council_public_b64)
+                tmp = folder / f".{name}.tmp"
+                with open(tmp, "wb") as fh:
+                    fh.write(sealed)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, folder / name)
+                refs.append({"name": name, "sha256": sha256_hex(sealed), "size": len(sealed)})
+            fsync_dir(folder)
+            fsync_dir(self.attachments_dir)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # a half-written file never outlives its record
+            raise
         return refs
 
     def attachment_path(self, record_id: str, name: str) -> Path:
@@ -156,9 +196,11 @@ class Outbox:
 
     # ----- sending ----------------------------------------------------------------------
     def claim(self, limit: int, lease_seconds: float = 60.0) -> list[Outgoing]:
-        """Lease up to `limit` due records (ready and due, or sending with a lapsed lease)."""
+        """Lease up to `limit` due records (ready and due, or sending with a lapsed lease, or
+        leased by a process of this device that is no longer running)."""
         now = self.clock()
-        with transaction(self.db):
+        with _storage(self, "claim records"), transaction(self.db):
+            self._take_back_dead_leases()
             rows = self.db.execute(
                 "SELECT id, kind, schema_version, created_at, payload, payload_sha256, attachments, attempts"
                 " FROM outbox WHERE (state = 'ready' AND next_attempt_at <= ?)"
@@ -167,10 +209,24 @@ class Outbox:
             ).fetchall()
             if rows:
                 self.db.execute(
-                    f"UPDATE outbox SET state = 'sending', lease_until = ? WHERE id IN ({','.join('?' * len(rows))})",
-                    [now + lease_seconds, *[r[0] for r in rows]],
+                    f"UPDATE outbox SET state = 'sending', lease_until = ?, lease_owner = ?"
+                    f" WHERE id IN ({','.join('?' * len(rows))})",
+                    [now + lease_seconds, LEASE_OWNER, *[r[0] for r in rows]],
                 )
         return [Outgoing(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7]) for r in rows]
+
+    def _take_back_dead_leases(self) -> None:
+        owners = [r[0] for r in self.db.execute(
+            "SELECT DISTINCT lease_owner FROM outbox WHERE state = 'sending' AND lease_owner IS NOT NULL"
+            " AND lease_owner != ?", [LEASE_OWNER])]
+        dead = [owner for owner in owners if not _owner_alive(owner)]
+        if dead:
+            self.db.execute(f"UPDATE outbox SET lease_until = 0 WHERE state = 'sending' AND lease_owner IN"
+                            f" ({','.join('?' * len(dead))})", dead)
+
+    def leased(self) -> int:
+        """Records being sent right now (by this process or another that is still running)."""
+        return self.db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'sending'").fetchone()[0]
 
     def ack(self, record_id: str, receipt: str) -> None:
         """Central has it: drop the payload and files, keep a receipt."""
@@ -234,7 +290,7 @@ class Outbox:
 
     def wake(self) -> None:
         """The network is back: make every waiting record due now."""
-        with transaction(self.db):
+        with _storage(self, "wake the queue"), transaction(self.db):
             self.db.execute("UPDATE outbox SET next_attempt_at = ? WHERE state = 'ready'", [self.clock()])
 
     # ----- housekeeping -----------------------------------------------------------------

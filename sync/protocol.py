@@ -16,11 +16,23 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+def _installed_version() -> str:
+    """The installed hubkiosk's version (kiosk and central alike), from its package metadata."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hubkiosk")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
+APP_VERSION = _installed_version()
 API = "/api/v1"
 PROTOCOL_VERSION = 1
 MAX_BATCH_RECORDS = 500
 MAX_BODY_BYTES = 8 * 2**20
 MAX_PAYLOAD_BYTES = 256 * 2**10
+MAX_ATTACHMENT_BYTES = 64 * 2**20
 KIND_RE = r"^[a-z][a-z0-9_.-]{0,39}$"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 SHA256_RE = r"^[0-9a-f]{64}$"
@@ -64,7 +76,7 @@ class EnrolResponse(_Model):
 class AttachmentRef(_Model):
     name: str = Field(pattern=NAME_RE)
     sha256: str = Field(pattern=SHA256_RE)
-    size: int = Field(ge=0, le=64 * 2**20)
+    size: int = Field(ge=0, le=MAX_ATTACHMENT_BYTES)
 
 
 class Record(_Model):
@@ -88,7 +100,9 @@ class SubmissionBatch(_Model):
     records: list[Record] = Field(min_length=1, max_length=MAX_BATCH_RECORDS)
 
 
-Status = Literal["accepted", "duplicate", "incomplete", "rejected"]
+# accepted / duplicate: stored, with a receipt; incomplete: attachments to send first;
+# rejected: never acceptable (dead-letter it); retry: not stored this time, send it again later.
+Status = Literal["accepted", "duplicate", "incomplete", "rejected", "retry"]
 
 
 class RecordResult(_Model):
@@ -103,11 +117,15 @@ class SubmissionResponse(_Model):
     results: list[RecordResult]
 
 
+# Every number a kiosk sends is bounded: a database integer column holds 2^31 - 1 at most.
+MAX_COUNT = 2**31 - 1
+
+
 class Heartbeat(_Model):
-    queue_depth: int = Field(ge=0)
-    oldest_unsent_seconds: float | None = Field(default=None, ge=0)
+    queue_depth: int = Field(ge=0, le=MAX_COUNT)
+    oldest_unsent_seconds: float | None = Field(default=None, ge=0, le=10 * 365 * 86400, allow_inf_nan=False)
     app_version: str = Field(max_length=40)
-    disk_free_mb: int = Field(ge=0)
+    disk_free_mb: int = Field(ge=0, le=MAX_COUNT)
 
 
 class HeartbeatAck(_Model):

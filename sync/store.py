@@ -79,6 +79,13 @@ def m003_visitors(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM reference")
 
 
+@migrations()
+def m004_lease_owner(db: sqlite_utils.Database) -> None:
+    # Which process holds a lease: one left by a process that has died is taken back at once
+    # rather than when it runs out.
+    db.execute("ALTER TABLE outbox ADD COLUMN lease_owner TEXT")
+
+
 def fsync_dir(folder: Path) -> None:
     """Flush a folder's entries to disk: a file created or renamed in it survives a power cut."""
     fd = os.open(folder, os.O_RDONLY)
@@ -90,6 +97,12 @@ def fsync_dir(folder: Path) -> None:
 
 class StoreError(SyncError):
     """The database could not be opened with the settings it must have."""
+
+
+class StorageFailed(StoreError):
+    """The device's storage refused a write (disk full, read-only, failing, locked too long).
+    Nothing queued before is touched: SQLite rolls the failed transaction back whole.
+    People are told "this kiosk cannot save right now; please ask a member of staff"."""
 
 
 def configure(conn: sqlite3.Connection) -> None:
@@ -106,12 +119,15 @@ def open_db(path: Path) -> sqlite_utils.Database:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     new = not path.exists()
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-    if new:
-        os.chmod(path, 0o600)
-    configure(conn)
-    db = sqlite_utils.Database(conn)
-    migrations.apply(db)
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        if new:
+            os.chmod(path, 0o600)
+        configure(conn)
+        db = sqlite_utils.Database(conn)
+        migrations.apply(db)
+    except (sqlite3.OperationalError, OSError) as exc:  # a full or failing disk, at start
+        raise StorageFailed(f"the device database could not be opened: {exc}") from exc
     return db
 
 
@@ -123,6 +139,14 @@ def transaction(db: sqlite_utils.Database):
     try:
         yield db
     except BaseException:
-        conn.execute("ROLLBACK")
+        # Some errors (a full disk, an I/O error) end the transaction by themselves: a
+        # ROLLBACK then would fail and hide the error that matters.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -108,5 +108,11 @@ class AttachmentUploader:
                 raise Refused("central found the upload damaged")
             if sent.status_code != 204 or not sent.headers.get("Upload-Offset", "").isdigit():
                 raise NotCentral(f"unexpected upload answer ({sent.status_code})")
-            offset = int(sent.headers["Upload-Offset"])
+            reached = int(sent.headers["Upload-Offset"])
+            if reached <= offset or reached > len(data):
+                # A server that accepts a chunk without moving on (or claims more than was
+                # sent) would keep this loop going for ever: stop, and try again next pass.
+                self._save_url(record_id, name, None)
+                raise TransportError(f"upload did not advance ({offset} -> {reached})")
+            offset = reached
         self._save_url(record_id, name, None, durable=len(data) > self.chunk_size)

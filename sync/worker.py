@@ -23,12 +23,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
-import kiosk
 from sync import SyncError
 from sync.client import CentralClient, NotCentral, Offline, Refused, ServerBusy, TransportError, Unauthorised
 from sync.crypto import verify
 from sync.outbox import Outbox, Outgoing
-from sync.protocol import MAX_BATCH_RECORDS, Heartbeat, Record, SubmissionBatch, receipt_message
+from sync.protocol import APP_VERSION, MAX_BATCH_RECORDS, Heartbeat, Record, SubmissionBatch, receipt_message
 from sync.uploads import AttachmentUploader
 
 
@@ -47,10 +46,11 @@ class PassResult:
     errors: list[str] = field(default_factory=list)
     problem: str | None = None  # offline | busy | portal | token | rejected
     uploaded: set[str] = field(default_factory=set)  # resubmitted at once after an upload
+    leased_elsewhere: int = 0  # still being sent by another running process when the pass ended
 
     @property
     def all_sent(self) -> bool:
-        return not (self.dead or self.retried or self.paused or self.offline)
+        return not (self.dead or self.retried or self.paused or self.offline or self.leased_elsewhere)
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ class SyncWorker:
             self._send(batch, result)
             if result.paused or result.offline:
                 break
+        result.leased_elsewhere = self.outbox.leased()  # this pass settled all of its own
         self._set_status(result)
         return result
 
@@ -162,6 +163,9 @@ class SyncWorker:
                 self.outbox.dead(item.id, answer.error or "rejected by central")
                 result.dead += 1
                 result.problem = "rejected"
+            elif answer.status == "retry":
+                self.outbox.retry(item.id, answer.error or "central asked for it again later")
+                result.retried += 1
             elif answer.status == "incomplete" and answer.missing_attachments:
                 incomplete.append((item, answer.missing_attachments))
             else:
@@ -288,7 +292,7 @@ class SyncWorker:
         if oldest:
             age = max(0.0, (datetime.now(timezone.utc) - datetime.fromisoformat(oldest)).total_seconds())
         beat = Heartbeat(queue_depth=self.outbox.waiting(), oldest_unsent_seconds=age,
-                         app_version=kiosk.__version__,
+                         app_version=APP_VERSION,
                          disk_free_mb=shutil.disk_usage(self.outbox.attachments_dir).free // 2**20)
         try:
             self.client.heartbeat(beat)

@@ -5,7 +5,7 @@
     (True, False)
 
 `PinGate` keeps its count of failures in a small JSON file, so restarting the kiosk does
-not reset a lockout.
+not reset a lockout; lockouts in a row grow longer.
 """
 
 from __future__ import annotations
@@ -67,7 +67,14 @@ class PinResult:
 
 
 class PinGate:
-    """Checks staff PINs and locks out after `max_attempts` wrong tries in a row."""
+    """Checks staff PINs and locks out after `max_attempts` wrong tries in a row.
+
+    Each lockout in a row (with no right PIN between) lasts twice as long as the one before,
+    up to `max_lockout_seconds`: 5, 10, 20, 40 minutes ... then a day. At a day's lockout only
+    five PINs a day can be tried, so guessing a four-digit PIN takes years, not the nine days
+    a fixed five-minute lockout allowed. A state file that is there but cannot be read (cut
+    short, tampered with) locks, as a lockout would: it never unlocks.
+    """
 
     def __init__(
         self,
@@ -76,17 +83,34 @@ class PinGate:
         *,
         max_attempts: int = 5,
         lockout_seconds: int = 300,
+        max_lockout_seconds: int = 86400,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.pin_hash = pin_hash
         self.state_file = Path(state_file)
         self.max_attempts = max_attempts
         self.lockout_seconds = lockout_seconds
+        self.max_lockout_seconds = max_lockout_seconds
         self.clock = clock
 
     def _state(self) -> dict:
-        state = read_json(self.state_file, {})
-        return state if isinstance(state, dict) else {}
+        """The saved state; a file that exists but does not read as one is a lockout."""
+        missing = object()
+        state = read_json(self.state_file, missing)
+        if state is missing and not self.state_file.exists():
+            return {}
+        valid = isinstance(state, dict) and all(
+            isinstance(state.get(key, 0), (int, float)) and not isinstance(state.get(key, 0), bool)
+            for key in ("failures", "locked_until", "lockouts"))
+        if valid:
+            return state
+        lockouts = 1
+        state = {"failures": 0, "locked_until": self.clock() + self._lockout(lockouts), "lockouts": lockouts}
+        atomic_write_json(self.state_file, state)
+        return state
+
+    def _lockout(self, lockouts: int) -> int:
+        return int(min(self.max_lockout_seconds, self.lockout_seconds * 2 ** max(0, min(lockouts - 1, 30))))
 
     def locked_for(self) -> int:
         """Seconds left of a lockout, 0 when PINs may be tried."""
@@ -99,14 +123,15 @@ class PinGate:
         if left:
             return PinResult(ok=False, locked_for=left)
         if verify_pin(pin, self.pin_hash):
-            atomic_write_json(self.state_file, {"failures": 0, "locked_until": 0})
+            atomic_write_json(self.state_file, {"failures": 0, "locked_until": 0, "lockouts": 0})
             return PinResult(ok=True)
-        failures = int(self._state().get("failures", 0) or 0) + 1
+        state = self._state()
+        failures = int(state.get("failures", 0) or 0) + 1
+        lockouts = int(state.get("lockouts", 0) or 0)
         if failures >= self.max_attempts:
-            atomic_write_json(
-                self.state_file,
-                {"failures": 0, "locked_until": self.clock() + self.lockout_seconds},
-            )
-            return PinResult(ok=False, locked_for=self.lockout_seconds)
-        atomic_write_json(self.state_file, {"failures": failures, "locked_until": 0})
+            seconds = self._lockout(lockouts + 1)
+            atomic_write_json(self.state_file, {"failures": 0, "locked_until": self.clock() + seconds,
+                                                "lockouts": lockouts + 1})
+            return PinResult(ok=False, locked_for=seconds)
+        atomic_write_json(self.state_file, {"failures": failures, "locked_until": 0, "lockouts": lockouts})
         return PinResult(ok=False, attempts_left=self.max_attempts - failures)

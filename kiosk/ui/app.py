@@ -37,6 +37,7 @@ from kiosk.ui import document_screens as ds
 from kiosk.ui import resident_screens as rs
 from kiosk.ui import screens
 from kiosk.ui import visitor_screens as vs
+from kiosk.ui.flow import CANNOT_SAVE
 from kiosk.ui.i18n import tr
 from kiosk.ui.keynav import KeyboardNavigation
 from kiosk.ui.syncing import KioskSync
@@ -46,6 +47,7 @@ from kiosk.ui.feedback_screen import FeedbackScreen
 from kiosk.ui.residents import ReportFlow, SignupFlow
 from kiosk.ui.visitors import VisitorFlow
 from kiosk.ui.widgets import ChoiceDialog, ConfirmDialog, IdleWarning, KioskButton, KioskTextInput, qr_code_texture
+from sync import SyncError
 
 _KV_LOADED = False
 log = logging.getLogger("kiosk")
@@ -727,7 +729,12 @@ class KioskApp(App):
             self._staff_notice("staff_visitors", tr._("The printer did not answer. Check it is on and has labels."))
 
     def _staff_sign_out(self, visit_id: str) -> None:
-        visit = self.visitors.desk.sign_out(visit_id, "staff")
+        try:
+            visit = self.visitors.desk.sign_out(visit_id, "staff")
+        except SyncError:
+            self.sync.storage_changed()
+            self._staff_notice("staff_visitors", tr._(CANNOT_SAVE))
+            return
         if visit is not None:
             self._staff_notice("staff_visitors", tr._("{name} is signed out.").format(name=visit.name))
 

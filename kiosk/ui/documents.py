@@ -33,6 +33,7 @@ from kiosk.ui.flow import JourneyFlow
 from kiosk.ui.i18n import tr
 from scanner.live import LiveScanner
 from sync import SyncError
+from sync.outbox import StorageFailed
 
 log = logging.getLogger("kiosk.documents")
 
@@ -383,6 +384,9 @@ class DocumentFlow(JourneyFlow):
             sent = self.desk.submit(self.session, tr.lang)
         except (Invalid, ScanError) as exc:
             self.say(exc.message)
+            return
+        except StorageFailed as exc:
+            self.cannot_save(exc)
             return
         except (SyncError, OSError) as exc:
             log.error("could not queue a scan: %s", type(exc).__name__)

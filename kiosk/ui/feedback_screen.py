@@ -9,6 +9,8 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kiosk.core.feedback import Feedback
 from kiosk.core.visitors.validation import Invalid
 from kiosk.ui.i18n import tr
+from kiosk.ui.flow import CANNOT_SAVE
+from sync import SyncError
 from kiosk.ui.screens import KioskScreen, app
 
 THANKS_SECONDS = 2.5
@@ -64,6 +66,10 @@ class FeedbackScreen(KioskScreen):
             app().send_feedback(answer)
         except Invalid as exc:
             self.message = tr._(exc.message)
+            return
+        except SyncError:  # the kiosk's storage refused it: say so, keep the answer on screen
+            self.message = tr._(CANNOT_SAVE)
+            app().sync.storage_changed()
             return
         self.thanked = True
         self.ids.comment.forget()

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from kiosk.ui.i18n import tr
+
+log = logging.getLogger("kiosk.flow")
+
+
+def _(message: str) -> str:
+    """Marks a message for translation; `say` translates it when shown."""
+    return message
+
+
+CANNOT_SAVE = _("This kiosk cannot save right now. Please ask a member of staff.")
 
 
 class JourneyFlow:
@@ -25,6 +37,13 @@ class JourneyFlow:
         """Show `message` (marked for translation, translated here) on the current screen."""
         self.message, self.field = (tr._(message) if message else ""), field
         self.refresh_screen()
+
+    def cannot_save(self, exc: Exception) -> None:
+        """A record could not be queued (the device's storage refused it): say so kindly,
+        keep what the person entered on screen, and tell staff on the status line."""
+        log.error("%s: record not queued: %s", type(self).__name__, type(exc).__name__)
+        self.app.sync.storage_changed()
+        self.say(CANNOT_SAVE)
 
     def refresh_screen(self) -> None:
         screen = self.app.sm.current_screen

@@ -33,6 +33,7 @@ from kiosk.ui.camera import CameraFeed
 from kiosk.ui.flow import JourneyFlow
 from kiosk.ui.i18n import tr
 from sync import SyncError
+from sync.outbox import StorageFailed
 
 log = logging.getLogger("kiosk.residents")
 
@@ -94,6 +95,8 @@ class ResidentFlow(JourneyFlow):
             return submit(what, tr.lang)
         except Invalid as exc:
             self.say(exc.message, exc.field)
+        except StorageFailed as exc:
+            self.cannot_save(exc)
         except SyncError as exc:
             log.warning("%s not queued: %s", type(what).__name__, type(exc).__name__)
             self.say(_("Sorry, this could not be saved. Please ask a member of staff for help."))

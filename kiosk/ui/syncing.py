@@ -13,6 +13,7 @@ from sync.client import CentralClient
 from sync.device import DeviceIdentity, NotEnrolled, open_outbox
 from sync.protocol import site_document
 from sync.reference import ReferenceStore
+from sync.store import StorageFailed
 from sync.vault import Vault
 from sync.worker import SyncStatus, SyncWorker
 
@@ -27,9 +28,13 @@ class KioskSync:
         self.client: CentralClient | None = None
         self.status = SyncStatus()
         self._on_change = on_change
+        self._open_failed = False
         try:
             self.identity, outbox = open_outbox(data_dir)
         except NotEnrolled:
+            return
+        except StorageFailed:  # a full or failing disk: the kiosk still informs, and says so
+            self._open_failed = True
             return
         outbox.sweep_orphans()
         # Journeys queue records on Kivy's thread while the worker sends on its own: each
@@ -80,11 +85,24 @@ class KioskSync:
         self.status = status
         self._on_change()
 
+    def storage_changed(self) -> None:
+        """A journey's record could not be saved (or now could): refresh the status line."""
+        self._on_change()
+
+    @property
+    def storage_failing(self) -> bool:
+        """The latest write to this kiosk's storage was refused (disk full or failing)."""
+        return self._open_failed or bool(self.worker and self._outbox.storage_error)
+
     def short_status(self) -> str:
         """For the status line: 'Online', 'Offline, 3 waiting to send', ..."""
         s = self.status
+        if self._open_failed:
+            return tr._("Cannot save: please tell a member of staff")
         if not self.enrolled:
             return tr._("Not connected to central yet")
+        if self.storage_failing:
+            return tr._("Cannot save: please tell a member of staff")
         if s.paused:
             return tr._("Sending paused: please tell a member of staff")
         waiting = tr.n_("{n} waiting to send", "{n} waiting to send", s.waiting).format(n=s.waiting)
@@ -97,6 +115,8 @@ class KioskSync:
     def panel_lines(self) -> list[tuple[str, str]]:
         """For the staff panel."""
         s = self.status
+        if self._open_failed:
+            return [(tr._("Connection"), self.short_status()), (tr._("Last problem"), self.problem_text("disk"))]
         if not self.enrolled:
             return [(tr._("Connection"), tr._("Not connected to central yet"))]
         last = (format_time(datetime.fromtimestamp(s.last_success), "HH:mm", locale=tr.lang)
@@ -105,7 +125,7 @@ class KioskSync:
             (tr._("Connection"), self.short_status()),
             (tr._("Waiting to send"), str(s.waiting)),
             (tr._("Last successful sync"), last),
-            (tr._("Last problem"), self.problem_text(s.problem)),
+            (tr._("Last problem"), self.problem_text("disk" if self.storage_failing else s.problem)),
         ]
 
     @staticmethod
@@ -117,4 +137,5 @@ class KioskSync:
             "portal": tr._("the network showed a Wi-Fi sign-in page"),
             "token": tr._("central refused this kiosk: enrol it again"),
             "rejected": tr._("central refused a record (see python -m sync status)"),
+            "disk": tr._("the kiosk's storage is full or failing: nothing new can be saved"),
         }.get(problem, problem)

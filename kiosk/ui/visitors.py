@@ -186,6 +186,9 @@ class VisitorFlow(JourneyFlow):
         except InviteProblem as problem:
             self.say(problem.message)
             return
+        except SyncError as exc:
+            self.cannot_save(exc)
+            return
         self._after_check_in()
 
     def not_me(self) -> None:
@@ -302,6 +305,9 @@ class VisitorFlow(JourneyFlow):
             else:
                 self.say(problem.message, problem.field)
             return
+        except SyncError as exc:
+            self.cannot_save(exc)
+            return
         self._after_check_in()
 
     def _after_check_in(self) -> None:
@@ -323,7 +329,11 @@ class VisitorFlow(JourneyFlow):
         return self.desk.register.find(typed)
 
     def sign_out(self, visit_id: str, how: str) -> None:
-        visit = self.desk.sign_out(visit_id, how)
+        try:
+            visit = self.desk.sign_out(visit_id, how)
+        except SyncError as exc:
+            self.cannot_save(exc)
+            return
         if visit is None:
             self.say(_("You are already signed out. Thank you for visiting."))
             return
@@ -340,6 +350,9 @@ class VisitorFlow(JourneyFlow):
             self.ticket = self.desk.arrive(appointment)
         except (AppointmentProblem, DeskError) as problem:
             self.say(problem.message, "reference")
+            return
+        except SyncError as exc:
+            self.cannot_save(exc)
             return
         self.camera.stop()
         self.message = ""
@@ -372,7 +385,12 @@ class VisitorFlow(JourneyFlow):
             return
         now = now or datetime.now()
         if self.desk.auto_sign_out_due(now, self._last_auto_sign_out):
-            count = self.desk.sign_out_everyone("auto")
+            try:
+                count = self.desk.sign_out_everyone("auto")
+            except SyncError as exc:  # tried again at the next tick; staff see the status line
+                log.error("evening sign-out not saved: %s", type(exc).__name__)
+                self.app.sync.storage_changed()
+                return
             self._last_auto_sign_out = now.date()
             if count:
                 log.info("evening sign-out: %d visitors", count)

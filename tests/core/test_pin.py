@@ -65,7 +65,36 @@ def test_success_resets_the_count(gate, tmp_path):
     assert "2468" not in json.dumps(state)
 
 
-def test_corrupt_state_file_is_treated_as_fresh(gate, tmp_path):
+def test_a_corrupt_state_file_locks_rather_than_unlocks(gate, tmp_path):
+    """Someone who cuts the state file short (or a crash mid-write on a bad card) must not
+    get a fresh set of tries: it counts as a lockout."""
+    for _ in range(4):
+        gate.attempt("0000")
     (tmp_path / "pin.json").write_text("{not json")
-    assert gate.locked_for() == 0
-    assert gate.attempt("0000").attempts_left == 4
+    assert gate.locked_for() == 300
+    assert not gate.attempt("2468").ok
+    gate.test_clock.now += 301
+    assert gate.attempt("2468").ok
+    (tmp_path / "pin.json").write_text('{"failures": "many", "locked_until": 0}')  # valid JSON, wrong shape
+    assert gate.locked_for() == 300
+
+
+def test_lockouts_in_a_row_grow_to_a_day_and_a_right_pin_resets_them(gate):
+    lockouts = []
+    for _ in range(10):
+        for _ in range(4):
+            gate.attempt("0000")
+        lockouts.append(gate.attempt("0000").locked_for)
+        gate.test_clock.now += lockouts[-1] + 1
+    assert lockouts == [300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 76800, 86400]
+    # at a day's lockout, all 10,000 four-digit PINs take over five years to try
+    assert 10_000 / 5 * 86400 / (365 * 86400) > 5
+    assert gate.attempt("2468").ok
+    for _ in range(4):
+        gate.attempt("0000")
+    assert gate.attempt("0000").locked_for == 300
+
+
+def test_a_missing_state_file_is_a_fresh_start(gate, tmp_path):
+    assert not (tmp_path / "pin.json").exists()
+    assert gate.locked_for() == 0 and gate.attempt("0000").attempts_left == 4

@@ -302,3 +302,34 @@ def no_camera_after(kiosk):
     yield
     kiosk.app.visitors.camera.stop()
     kiosk.app.visitors.camera.source = "none"
+
+
+def test_failing_storage_keeps_the_visitor_on_screen_with_a_kind_message(kiosk, office, tmp_path):
+    """The kiosk's storage stops taking writes as an invited visitor taps "Yes" (here as
+    Linux leaves a failing SD card: read-only): they are told kindly to ask staff, the
+    status line tells staff, nothing is lost, and once it writes again the same tap works."""
+    from kiosk.ui.flow import CANNOT_SAVE
+
+    [invite, *_] = unused_invites(kiosk)
+    hold_up(kiosk, tmp_path, code_photo(f"HKV1:{invite.code}"))
+    start_visitors(kiosk)
+    kiosk.until(lambda: kiosk.screen == "visit_confirm", what="the invitation QR read by the camera")
+    kiosk.until_still()
+    outbox = kiosk.app.sync.outbox
+    waiting = outbox.waiting()
+    checkins = "SELECT COUNT(*) FROM outbox WHERE kind = 'visitor-checkin'"
+    before = outbox.db.execute(checkins).fetchone()[0]
+    outbox.db.execute("PRAGMA query_only = 1")
+    try:
+        kiosk.tap(kiosk.button("Yes, sign me in"))
+        assert kiosk.screen == "visit_confirm"
+        assert kiosk.app.sm.current_screen.message == CANNOT_SAVE
+        assert "Cannot save" in kiosk.app.status_line
+        assert kiosk.app.visitors.checked is None and outbox.waiting() <= waiting
+        assert outbox.db.execute(checkins).fetchone()[0] == before
+    finally:
+        outbox.db.execute("PRAGMA query_only = 0")
+    kiosk.tap(kiosk.button("Yes, sign me in"))
+    assert kiosk.screen == "visit_welcome" and outbox.storage_error is None
+    assert outbox.db.execute(checkins).fetchone()[0] == before + 1
+    kiosk.app.finish()
