@@ -24,6 +24,8 @@ from pathlib import Path
 from sqlalchemy import update
 
 from central import accounts, reports
+from central import db as tables
+from central.keys import private_dir
 
 
 def _engine(args):
@@ -87,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--export", metavar="FOLDER", help="also write each PDF as FOLDER/<receipt>.pdf")
             p.add_argument("--files", metavar="s3://BUCKET/PREFIX", help="where central keeps files, as for serve")
     args = parser.parse_args(argv)
-    Path(args.data).mkdir(parents=True, exist_ok=True, mode=0o700)
+    # Everything central writes (database, keys, files, uploads, exports) is for its own
+    # user alone, whatever umask it was started with.
+    os.umask(0o077)
+    private_dir(Path(args.data))
 
     if args.command == "serve":
         import uvicorn
@@ -101,22 +106,31 @@ def main(argv: list[str] | None = None) -> int:
                               HUBKIOSK_SMTP_STARTTLS="1" if args.smtp_starttls else "")
         # Built once here even with several workers: keys and tables are created before
         # any worker starts, so workers never race to create them.
+        from central.server import uvicorn_settings
+
         app = create_app(Path(args.data), args.database_url, args.files)
         if args.workers <= 1:
-            uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=True)
+            uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=True, **uvicorn_settings())
             return 0
         os.environ.update(HUBKIOSK_CENTRAL_DATA=str(Path(args.data).resolve()))
         for name, value in (("DATABASE_URL", args.database_url), ("FILES", args.files)):
             if value:
                 os.environ[f"HUBKIOSK_CENTRAL_{name}"] = value
         uvicorn.run("central.app:app_from_environment", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_level="info", access_log=True)
+                    port=args.port, log_level="info", access_log=True, **uvicorn_settings())
         return 0
     engine = _engine(args)
     if args.command == "enrol-code":
         from central.app import create_code
 
-        print(f"Enrolment code for {args.site} (valid 24 hours, once): {create_code(engine, args.site)}")
+        from central.sites import SiteClash
+
+        try:
+            code = create_code(engine, args.site)
+        except (SiteClash, ValueError) as exc:
+            print(f"Could not make an enrolment code: {exc}", file=sys.stderr)
+            return 1
+        print(f"Enrolment code for {args.site} (valid 24 hours, once): {code}")
     elif args.command == "stats":
         from central.app import stats
 
@@ -146,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "revoke":
         from central.db import devices
 
-        with engine.begin() as conn:
+        with tables.begin(engine) as conn:
             changed = conn.execute(update(devices).where(devices.c.id == args.device_id).values(revoked=True))
         if changed.rowcount == 0:
             print(f"No device {args.device_id}", file=sys.stderr)
@@ -165,10 +179,10 @@ def _visitors(args, engine) -> int:
     try:
         if args.command == "directory":
             people = visitors.read_hosts_csv(Path(args.csv).read_text(encoding="utf-8-sig"))
-            with engine.begin() as conn:
+            with tables.begin(engine) as conn:
                 print(f"Directory: {visitors.import_hosts(conn, keys, people)} staff")
         elif args.command == "invite":
-            with engine.begin() as conn:
+            with tables.begin(engine) as conn:
                 code = visitors.create_invite(conn, keys, args.site, args.visitor, args.host_id,
                                               date.fromisoformat(args.date), args.company, args.email,
                                               sender=args.smtp_from if args.email else None)
@@ -177,7 +191,7 @@ def _visitors(args, engine) -> int:
             import csv
 
             rows = list(csv.DictReader(Path(args.csv).read_text(encoding="utf-8-sig").splitlines()))
-            with engine.begin() as conn:
+            with tables.begin(engine) as conn:
                 print(f"Appointments: {visitors.import_appointments(conn, keys, args.site, rows)}")
         else:
             made = visitors.seed_demo(engine, keys, args.site, args.hosts)

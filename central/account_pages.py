@@ -7,9 +7,11 @@ token: these are public). Small, plain-English, accessible HTML with no script.
     POST /account/reset              the same answer whether or not the address has an account
 
 Forms carry a CSRF token that must match a cookie set with the form (and a request from
-another site is refused by its Origin header). Every page says no-store, no referrer (the
-link's token must not leak to another site) and cannot be framed. Uvicorn's access log shows
-activation paths without their token.
+another site is refused by its Origin and Sec-Fetch-Site headers). Every page says no-store,
+a same-origin referrer policy (the link's token never reaches another site) and cannot be
+framed. Uvicorn's access log shows activation paths without their token. Links that open
+nothing, and reset requests, are rate-limited (central.throttle); the reset page answers
+before it looks the address up, so its timing does not tell whether an address is known.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from central import accounts, passwords
+from central.throttle import client_of
 
 MAX_FORM_BYTES = 16_384
 CSRF_COOKIE = "hubkiosk_csrf"
@@ -47,7 +51,10 @@ _HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'sha256-"
                                + base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
                                + "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: the link's token never leaves this site, and a browser
+    # still names this site as the Origin of its own forms (under no-referrer it sends
+    # "Origin: null", which is indistinguishable from a form on a sandboxed page elsewhere).
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
@@ -65,15 +72,17 @@ class HideLinkTokens(logging.Filter):
         return True
 
 
-def routes(app, engine) -> None:
-    """Add the activation and reset pages to central's app."""
+def routes(app, engine, throttle) -> None:
+    """Add the activation and reset pages to central's app. Links that open nothing count
+    against the caller's limit (tokens cannot be guessed, and now cannot be tried either);
+    every reset request counts, as each may send an email."""
     access_log = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, HideLinkTokens) for f in access_log.filters):
         access_log.addFilter(HideLinkTokens())
 
     @app.get("/account/activate/{token}", include_in_schema=False)
     async def activate_form(request: Request, token: str) -> HTMLResponse:
-        account = await run_in_threadpool(_account, engine, token)
+        account = await _account_limited(request, token)
         if account is None:
             return _link_not_working()
         return _password_form(request, token, account)
@@ -83,7 +92,7 @@ def routes(app, engine) -> None:
         form = await _form(request)
         if form is None:
             return _try_again(request.url.path)
-        account = await run_in_threadpool(_account, engine, token)
+        account = await _account_limited(request, token)
         if account is None:
             return _link_not_working()
         password, again = form.get("password", ""), form.get("again", "")
@@ -102,15 +111,27 @@ def routes(app, engine) -> None:
 
     @app.post("/account/reset", include_in_schema=False)
     async def reset(request: Request) -> HTMLResponse:
+        throttle.take("reset", client_of(request))
         form = await _form(request)
         if form is None:
             return _try_again(request.url.path)
-        await run_in_threadpool(accounts.request_link, engine, form.get("email", ""))
+        # The address is looked up only after the answer has gone: a known address and an
+        # unknown one take the same time to answer, so timing tells nobody which it was.
+        later = BackgroundTask(run_in_threadpool, accounts.request_link, engine, form.get("email", ""))
         return _page("Check your email", (
             f"<p>If there is a {escape(accounts.council_name())} account for that email address, we have sent "
             f"it a link to choose a password. The link works for {accounts.LINK_DAYS} days.</p>"
             "<p>If nothing arrives within a few minutes, look in your spam or junk folder, or "
-            '<a href="/account/reset">ask again</a>, checking the address is typed correctly.</p>'))
+            '<a href="/account/reset">ask again</a>, checking the address is typed correctly.</p>'),
+            background=later)
+
+    async def _account_limited(request: Request, token: str) -> dict | None:
+        client = client_of(request)
+        throttle.check("activate", client)
+        account = await run_in_threadpool(_account, engine, token)
+        if account is None:
+            throttle.count("activate", client)
+        return account
 
 
 def _account(engine, token: str) -> dict | None:
@@ -144,11 +165,17 @@ async def _form(request: Request) -> dict[str, str] | None:
 def _same_origin(request: Request) -> bool:
     """A browser names the page a form came from: it must be this service (or its public
     address). Requests without the headers (old browsers, scripts) rely on the CSRF token."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site in ("cross-site", "same-site"):
         return False
     origin = request.headers.get("origin")
     if not origin:
         return True
+    if origin == "null":
+        # An opaque origin: a privacy-minded browser on our own page (it then says
+        # Sec-Fetch-Site: same-origin, which no page can forge), or a sandboxed frame or a
+        # local file elsewhere (which cannot say it).
+        return fetch_site == "same-origin"
     allowed = {request.headers.get("host", ""), urlsplit(accounts.public_url()).netloc}
     return urlsplit(origin).netloc in allowed
 
@@ -166,12 +193,26 @@ def _with_csrf(response: HTMLResponse, token: str) -> HTMLResponse:
 
 
 # ----- pages ------------------------------------------------------------------------------------------
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+def _page(title: str, body: str, status: int = 200, error: bool = False, background=None) -> HTMLResponse:
+    """A page; with `error` the title (not the heading) starts "Error:", as screen reader
+    users hear the title first (GOV.UK's pattern for a form sent back with a problem)."""
     html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta name="robots" content="noindex"><title>{escape(title)}</title><style>{_STYLE}</style></head>'
+            f'<meta name="robots" content="noindex"><title>{"Error: " if error else ""}{escape(title)}</title>'
+            f'<style>{_STYLE}</style></head>'
             f'<body><main><h1>{escape(title)}</h1>{body}</main></body></html>')
-    return HTMLResponse(html, status_code=status, headers=_HEADERS)
+    return HTMLResponse(html, status_code=status, headers=_HEADERS, background=background)
+
+
+def too_many(retry_after: int) -> HTMLResponse:
+    """The page for a caller past a rate limit (central.throttle)."""
+    minutes = max(1, round(retry_after / 60))
+    response = _page("Please wait a moment", (
+        "<p>There have been too many tries from this connection in a short time, so we have paused "
+        f"it to keep residents' accounts and reports safe.</p><p>Please try again in {minutes} "
+        f"minute{'s' if minutes != 1 else ''}.</p>"), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _password_form(request: Request, token: str, account: dict, problem: str | None = None) -> HTMLResponse:
@@ -198,7 +239,7 @@ def _password_form(request: Request, token: str, account: dict, problem: str | N
         f'<input id="again" name="again" type="password" autocomplete="new-password" required{invalid}>'
         '<button type="submit">Save password</button></form>')
     title = "Choose a new password" if new else "Choose your password"
-    return _with_csrf(_page(f"Error: {title}" if problem else title, body, 422 if problem else 200), csrf)
+    return _with_csrf(_page(title, body, 422 if problem else 200, error=bool(problem)), csrf)
 
 
 def _password_saved(changed: bool) -> HTMLResponse:

@@ -328,7 +328,7 @@ def account_for_token(conn, token: str) -> dict | None:
 def set_password(engine, token: str, password_hash: str) -> dict | None:
     """Store the new password and use up the link, once: the account (as it was) or None if
     the link was no longer good. A changed password of an active account is told by email."""
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
         account = account_for_token(conn, token)
         if account is None:
             return None
@@ -354,7 +354,7 @@ def request_link(engine, email: str) -> None:
     if not address:
         return
     today = date.today().isoformat()
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
         account = _by_email(conn, address)
         if account is None:
             return
@@ -415,7 +415,7 @@ def mark_done(engine, reference: str, by: str) -> int:
     if not wanted:
         return 0
     followups = tables.signup_followups
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
         done = conn.execute(update(followups).where(
             or_(followups.c.reference == wanted.upper(), followups.c.record_id == wanted.lower()),
             followups.c.done_at.is_(None)).values(done_at=_now(), done_by=text(by, 80)))

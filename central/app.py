@@ -10,7 +10,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import secrets
 import uuid
 from contextlib import asynccontextmanager
@@ -25,17 +24,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import db as tables
-from central import account_pages, accounts, documents, feedback, publishing, reports, tracking, visitors
+from central import account_pages, accounts, documents, feedback, publishing, reports, sites, tracking, visitors
 from central.notify import Mailer, SmtpSettings
 from central.open311 import Forwarder, Open311Settings
 from central.files import open_files
 from central.keys import load_or_create
+from central.workers import Housekeeping
+from central.uploads import PREFIX as UPLOADS, MAX_UPLOAD_BYTES, Uploads
+from central.throttle import Throttle, TooManyRequests, client_of
 from sync.crypto import CryptoFailure, sha256_hex, unb64
 from sync.protocol import (
     API,
     MAX_BODY_BYTES,
-    NAME_RE,
-    UUID_RE,
     EnrolRequest,
     EnrolResponse,
     Heartbeat,
@@ -73,12 +73,15 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # An upload may carry the rest of its file in one request; its route stops it at
+        # the upload's own length.
+        limit = MAX_UPLOAD_BYTES if scope["path"].startswith(UPLOADS) else MAX_BODY_BYTES
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None:
             if not length.isdigit():
                 await JSONResponse({"detail": "Content-Length is not a number"}, status_code=400)(scope, receive, send)
                 return
-            if int(length) > MAX_BODY_BYTES:
+            if int(length) > limit:
                 await JSONResponse({"detail": "the request is too large"}, status_code=413)(scope, receive, send)
                 return
             await self.app(scope, receive, send)
@@ -89,17 +92,57 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > MAX_BODY_BYTES:
+            if seen > limit:
                 raise HTTPException(413, "the request is too large")
             return message
 
         await self.app(scope, counted, send)
 
 
+# Sent with every response that does not set its own: no sniffing, no framing, no
+# referrer, and a policy that forbids framing, plugins and foreign form targets even on
+# FastAPI's own /docs page (whose script comes from its CDN, so it sets no script rule).
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every HTTP response that lacks them (plain ASGI)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        extra = SECURITY_HEADERS
+        if scope["path"].startswith(UPLOADS):  # every tus answer, errors included, names the protocol
+            extra = (*SECURITY_HEADERS, (b"tus-resumable", b"1.0.0"))
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _value in headers}
+                headers += [(name, value) for name, value in extra if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_code(engine, site: str, hours: int = ENROL_CODE_HOURS) -> str:
-    """A one-time enrolment code for a new kiosk at `site` (stored only as a hash)."""
+    """A one-time enrolment code for a new kiosk at `site` (stored only as a hash; the site is
+    registered if new, central.sites.SiteClash if its name is too close to another's)."""
     code = secrets.token_hex(5).upper()  # 10 characters, easy to type on a new device
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
+        site = sites.register(conn, site)  # SiteClash if too close to another site's name
         conn.execute(tables.enrol_codes.insert().values(
             code_sha256=_hash(code), site=site, expires_at=_now() + timedelta(hours=hours)))
     return code
@@ -115,32 +158,43 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
     data_dir = Path(data_dir)
     keys = load_or_create(data_dir)
     engine = tables.make_engine(database_url or tables.sqlite_url(data_dir))
+    with tables.begin(engine) as conn:
+        sites.adopt_enrolled(conn)
     files = files or open_files(data_dir, files_url)
     responses = {400: {"model": Problem}, 401: {"model": Problem}, 403: {"model": Problem},
-                 413: {"model": Problem}, 422: {"model": Problem}}
+                 413: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Problem}}
 
     smtp = SmtpSettings.from_env()
     open311 = Open311Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(_app):
-        mailer = Mailer(engine, smtp) if smtp else None
-        if mailer:
-            mailer.start()
-        forwarder = Forwarder(engine, open311) if open311 else None
-        if forwarder:
-            forwarder.start()
+        workers = [Housekeeping(engine, files)]
+        if smtp:
+            workers.append(Mailer(engine, smtp))
+        if open311:
+            workers.append(Forwarder(engine, open311))
+        for worker in workers:
+            worker.start()
         yield
-        if forwarder:
-            forwarder.stop()
-        if mailer:
-            mailer.stop()
+        for worker in reversed(workers):
+            worker.stop()
 
     app = FastAPI(title="hubkiosk central", version="1", responses=responses, lifespan=lifespan)
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
     app.state.engine = engine
     app.state.keys = keys
     app.state.files = files
+    app.state.throttle = throttle = Throttle()
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(request: Request, exc: TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after)}
+        if request.url.path.startswith(API):
+            return JSONResponse({"detail": "too many tries: please wait and try again"}, status_code=429,
+                                headers=headers)
+        return account_pages.too_many(exc.retry_after)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request, exc: RequestValidationError):
@@ -166,23 +220,26 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
         return {"ok": True}
 
     @app.post(f"{API}/enrol", response_model=EnrolResponse)
-    def enrol(body: EnrolRequest) -> EnrolResponse:
+    def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
+        client = client_of(request)
+        throttle.check("enrol", client)
         code_hash = _hash(body.code.strip().upper())
         device_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
-        with engine.begin() as conn:
-            code = conn.execute(select(tables.enrol_codes).where(
-                tables.enrol_codes.c.code_sha256 == code_hash).with_for_update()).mappings().first()
-            expires = code["expires_at"] if code else None
-            if expires is not None and expires.tzinfo is None:
-                expires = expires.replace(tzinfo=timezone.utc)
-            if code is None or code["used_by"] is not None or expires < _now():
+        with tables.begin(engine) as conn:
+            # The update decides: of requests racing with one code, exactly one changes the
+            # row (the others find it used), on every database.
+            taken = conn.execute(update(tables.enrol_codes).where(
+                tables.enrol_codes.c.code_sha256 == code_hash, tables.enrol_codes.c.used_by.is_(None),
+                tables.enrol_codes.c.expires_at >= _now()).values(used_by=device_id))
+            if taken.rowcount != 1:
+                throttle.count("enrol", client)
                 raise HTTPException(403, "this enrolment code is not valid (used, expired or mistyped)")
-            conn.execute(update(tables.enrol_codes).where(
-                tables.enrol_codes.c.code_sha256 == code_hash).values(used_by=device_id))
+            site = conn.execute(select(tables.enrol_codes.c.site).where(
+                tables.enrol_codes.c.code_sha256 == code_hash)).scalar_one()
             conn.execute(tables.devices.insert().values(
-                id=device_id, name=body.device_name, site=code["site"], token_sha256=_hash(token),
+                id=device_id, name=body.device_name, site=site, token_sha256=_hash(token),
                 revoked=False, enrolled_at=_now(), app_version=body.app_version))
-        return EnrolResponse(device_id=device_id, device_token=token, site=code["site"],
+        return EnrolResponse(device_id=device_id, device_token=token, site=site,
                              council_public_key=keys.public_b64, signing_key=keys.verify_b64)
 
     @app.post(f"{API}/submissions", response_model=SubmissionResponse)
@@ -190,7 +247,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
         # Check every record first (no database), then store the whole batch in one
         # transaction: one commit to disk per batch, not per record.
         checked = [_check(record) for record in batch.records]
-        with engine.begin() as conn:
+        with tables.begin(engine) as conn:
             results = [answer if answer is not None else _store(conn, record, dev, opened)
                        for record, (answer, opened) in zip(batch.records, checked, strict=True)]
         return SubmissionResponse(results=results)
@@ -209,16 +266,15 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
             return RecordResult(id=record.id, status="rejected", error="payload is not sealed to this council"), None
 
     def _process(conn, record, dev: dict, opened: bytes) -> None:
-        """Act on a new record (visits, host emails...). Its failure never loses the record."""
-        try:
-            payload = json.loads(opened)
-            with conn.begin_nested():
-                for module in (visitors, documents, feedback, reports, accounts):
-                    module.process(conn, keys, dev, record.id, record.kind, payload, notify=True)
-        except Exception as exc:  # noqa: BLE001 - kept and reported, never fatal
-            log.warning("record %s (%s) stored but not processed: %s", record.id, record.kind, type(exc).__name__)
+        """Act on a new record (visits, host emails...), inside the record's own savepoint."""
+        payload = json.loads(opened)
+        for module in (visitors, documents, feedback, reports, accounts):
+            module.process(conn, keys, dev, record.id, record.kind, payload, notify=True)
 
     def _store(conn, record, dev: dict, opened: bytes) -> RecordResult:
+        """Store a record and carry out everything it causes, together or not at all: one
+        savepoint holds the record's row and all its effects, so a failure (or a crash) that
+        undoes one undoes the other, and the kiosk's resend is then processed afresh."""
         device_id = dev["id"]
         receipt = keys.sign(receipt_message(record.id, record.payload_sha256))
         attachments = [a.model_dump() for a in record.attachments]
@@ -226,14 +282,25 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
                       schema_version=record.schema_version, created_at=record.created_at,
                       received_at=_now(), payload=unb64(record.payload), payload_sha256=record.payload_sha256,
                       attachments=json.dumps(attachments), complete=not attachments, receipt=receipt)
+        savepoint = conn.begin_nested()
         try:
-            with conn.begin_nested():  # a savepoint: a repeat rolls back only itself
-                conn.execute(tables.records.insert().values(**values))
-                for ref in attachments:
-                    conn.execute(tables.attachments.insert().values(record_id=record.id, received=False, **ref))
+            conn.execute(tables.records.insert().values(**values))
         except IntegrityError:
+            savepoint.rollback()
             return _repeat(conn, record, device_id)
-        _process(conn, record, dev, opened)
+        try:
+            for ref in attachments:
+                conn.execute(tables.attachments.insert().values(record_id=record.id, received=False, **ref))
+            _process(conn, record, dev, opened)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            savepoint.rollback()  # the payload is not what its kind promises: it never will be
+            log.warning("record %s (%s) refused: %s", record.id, record.kind, type(exc).__name__)
+            return RecordResult(id=record.id, status="rejected", error="central could not read this record")
+        except Exception as exc:  # noqa: BLE001 - the record and its effects wait for the resend
+            savepoint.rollback()
+            log.warning("record %s (%s) not stored this time: %s", record.id, record.kind, type(exc).__name__)
+            return RecordResult(id=record.id, status="retry", error="central could not file this record just now")
+        savepoint.commit()
         if attachments:
             return RecordResult(id=record.id, status="incomplete", missing_attachments=[a["name"] for a in attachments])
         return RecordResult(id=record.id, status="accepted", receipt=receipt)
@@ -257,7 +324,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
 
     @app.post(f"{API}/heartbeat", response_model=HeartbeatAck)
     def heartbeat(body: Heartbeat, dev: dict = Depends(device)) -> dict:
-        with engine.begin() as conn:
+        with tables.begin(engine) as conn:
             conn.execute(update(tables.devices).where(tables.devices.c.id == dev["id"]).values(
                 last_seen_at=_now(), app_version=body.app_version, queue_depth=body.queue_depth,
                 oldest_unsent_seconds=body.oldest_unsent_seconds, disk_free_mb=body.disk_free_mb))
@@ -302,14 +369,15 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
 
     def publish(name: str, data: dict) -> SignedDocument:
         """Sign and store a new version of reference data `name`."""
-        with engine.begin() as conn:
+        with tables.begin(engine) as conn:
             return publishing.publish(conn, keys, name, data)
 
     app.state.publish = publish
-    visitors.routes(app, engine, device)
-    account_pages.routes(app, engine)
-    tracking.routes(app, engine, keys, files, open311)
-    _attachment_uploads(app, engine, files, device)
+    visitors.routes(app, engine, device, throttle)
+    account_pages.routes(app, engine, throttle)
+    tracking.routes(app, engine, keys, files, open311, throttle)
+    uploads = Uploads(engine, files, device)
+    app.include_router(uploads.router())
     return app
 
 
@@ -317,74 +385,6 @@ def app_from_environment() -> FastAPI:
     """The app for uvicorn's worker processes (`serve --workers N`), set up by environment."""
     return create_app(Path(os.environ["HUBKIOSK_CENTRAL_DATA"]), os.environ.get("HUBKIOSK_CENTRAL_DATABASE_URL"),
                       os.environ.get("HUBKIOSK_CENTRAL_FILES"))
-
-
-def _attachment_uploads(app: FastAPI, engine, files, device) -> None:
-    """Resumable attachment uploads (tus 1.0) at /api/v1/uploads, checked against the record.
-
-    An upload names its record and attachment in tus metadata; it is accepted only for a
-    record this device has submitted that lists an attachment of that name and size, and
-    it counts as received only when its SHA-256 matches. The record completes (and gets its
-    receipt) when the last attachment arrives. Files are kept by `files` (central.files).
-    """
-    from tuspyserver import create_tus_router
-
-    def expected(dev: dict, metadata: dict, conn=None) -> dict:
-        record_id, name = metadata.get("record_id", ""), metadata.get("name", "")
-        if not UUID_RE.match(record_id) or not re.match(NAME_RE, name):
-            raise HTTPException(422, "invalid upload metadata")
-        query = select(tables.attachments, tables.records.c.device_id).join(
-            tables.records, tables.records.c.id == tables.attachments.c.record_id).where(
-            tables.attachments.c.record_id == record_id, tables.attachments.c.name == name)
-        if conn is None:
-            with engine.connect() as conn:
-                row = conn.execute(query).mappings().first()
-        else:
-            row = conn.execute(query).mappings().first()
-        if row is None or row["device_id"] != dev["id"]:
-            raise HTTPException(404, "no such attachment is expected")
-        return dict(row)
-
-    def pre_create_dep(dev: dict = Depends(device)):
-        async def hook(metadata: dict, info: dict) -> None:
-            ref = await run_in_threadpool(expected, dev, metadata)
-            if info.get("size") != ref["size"]:
-                raise HTTPException(422, "the upload size does not match the record")
-        return hook
-
-    async def complete(dev: dict, location: str, metadata: dict) -> None:
-        """An upload has all its bytes: check it against the record, keep it, mark it received."""
-        uid = location.rstrip("/").rsplit("/", 1)[-1]
-        stored = await files.tus.sha256(uid)
-
-        def check_and_keep() -> bool:
-            with engine.begin() as conn:
-                ref = expected(dev, metadata, conn)
-                if stored is None or stored != (ref["sha256"], ref["size"]):
-                    return False
-                # Kept in place before the row says so: a crash in between leaves a
-                # file the kiosk simply sends again, never a row without its file.
-                files.keep_sync(uid, ref["record_id"], ref["name"])
-                conn.execute(update(tables.attachments).where(
-                    tables.attachments.c.record_id == ref["record_id"],
-                    tables.attachments.c.name == ref["name"]).values(received=True))
-            return True
-
-        if not await run_in_threadpool(check_and_keep):
-            await files.discard(uid)
-            raise HTTPException(422, "the upload does not match its checksum")
-        files.tus.forget(uid)
-
-    def complete_dep(dev: dict = Depends(device)):
-        async def on_complete(location: str, metadata: dict) -> None:
-            await complete(dev, location, metadata)
-        return on_complete
-
-    prefix = f"{API}/uploads"
-    app.include_router(create_tus_router(
-        prefix=prefix.lstrip("/"), files_dir=str(getattr(files, "uploads", "uploads")),
-        max_size=64 * 2**20, auth=device, pre_create_dep=pre_create_dep, upload_complete_dep=complete_dep,
-        days_to_keep=7, tags=["uploads"], storage=files.tus))
 
 
 def stats(engine) -> dict:

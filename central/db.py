@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import (
@@ -10,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -127,7 +129,10 @@ visits = Table(
 )
 
 visitors = Table(
-    "visitors", metadata,  # returning visitors, found by a hash of their email
+    # returning visitors, found by a hash of their email, only by kiosks of the same site
+    # (the older table "visitors" had no site: it is no longer read)
+    "returning_visitors", metadata,
+    Column("site", String(80), primary_key=True),
     Column("email_sha256", String(64), primary_key=True),
     Column("name", String(120), nullable=False),
     Column("company", String(120), nullable=False, default=""),
@@ -230,19 +235,54 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{Path(data_dir) / 'central.db'}"
 
 
+def private_sqlite_file(url: str) -> None:
+    """Make an SQLite database file (and its WAL and shared-memory files, which SQLite
+    creates with the database's own mode) readable by central's user alone, whatever the
+    folder or umask: it holds names, dates of birth and email addresses."""
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if name.exists() and name.stat().st_mode & 0o077:
+            name.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     """An engine with SQLite set up for safe concurrent writes; tables created."""
+    private_sqlite_file(url)
     # A server database can drop idle connections: check before use. SQLite cannot.
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"), future=True)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
+            # pysqlite's own transaction handling starts a transaction only before a write
+            # and leaves SAVEPOINT alone, so a savepoint opened first is released straight
+            # to disk: the "nested" insert of a record survived the rollback of its batch.
+            # SQLAlchemy's documented cure: the driver in autocommit, and SQLAlchemy itself
+            # says BEGIN (the "begin" hook below). Savepoints are then real.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
                 cur.execute(f"PRAGMA {pragma}")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):
+            # A transaction that writes takes the write lock at BEGIN (IMMEDIATE), so it
+            # waits its turn (busy_timeout) instead of failing when it upgrades a stale read;
+            # reads (engine.connect()) stay DEFERRED and never block a writer under WAL.
+            immediate = conn.get_execution_options().get("sqlite_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
     metadata.create_all(engine)
     return engine
+
+
+def begin(engine: Engine):
+    """`engine.begin()` for a transaction that writes: on SQLite it holds the write lock from
+    its first statement, so what it read is still true when it writes."""
+    return engine.execution_options(sqlite_write=True).begin()
 
 
 # ----- My Account signups (central/accounts.py) ----------------------------------------------
@@ -293,4 +333,28 @@ signup_followups = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("done_at", DateTime(timezone=True)),
     Column("done_by", String(80)),
+)
+
+
+# ----- sites (central/sites.py) ----------------------------------------------------------------
+sites = Table(
+    "sites", metadata,  # every site kiosks are enrolled at; its slug names its documents
+    Column("slug", String(40), primary_key=True),  # sync.protocol.site_slug(name)
+    Column("name", String(80), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# ----- attachment uploads in progress (central/uploads.py) -------------------------------------
+uploads = Table(
+    "uploads", metadata,  # one tus upload per attachment at a time; its bytes are in central.files
+    Column("uid", String(32), primary_key=True),
+    Column("device_id", String(36), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("length", Integer, nullable=False),
+    Column("metadata", Text, nullable=False, default=""),  # Upload-Metadata as the client sent it
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+    Index("uploads_attachment", "record_id", "name"),
 )

@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 
 from tuspyserver.storage import TusStorage
 
+from central.keys import private_dir
 from sync.store import fsync_dir
 
 _UID = re.compile(r"\A[0-9a-f]{32}\Z")
@@ -238,7 +239,7 @@ class LocalFiles:
         self.uploads = data_dir / "uploads"
         self.root = data_dir / "files"
         for folder in (self.uploads, self.root):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(folder)
         self.tus = HashingStorage(LocalStorage(self.uploads))
 
     def describe(self) -> str:

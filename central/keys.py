@@ -8,10 +8,19 @@ from pathlib import Path
 from sync.crypto import CouncilKeys
 
 
+def private_dir(folder: Path) -> Path:
+    """`folder`, made if need be, open to central's user alone (even if it already existed)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if folder.stat().st_mode & 0o077:
+        folder.chmod(0o700)
+    return folder
+
+
 def load_or_create(data_dir: Path) -> CouncilKeys:
     """Read `council.key` and `signing.key`, creating both on first start."""
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(data_dir)
     private, signing = data_dir / "council.key", data_dir / "signing.key"
     if private.exists() and signing.exists():
         return CouncilKeys.from_bytes(private.read_bytes(), signing.read_bytes())

@@ -8,7 +8,8 @@ times. Nothing personal is logged: emails are identified by their ids.
 Settings come from the environment (so every worker process shares them):
 
     HUBKIOSK_SMTP_HOST, HUBKIOSK_SMTP_PORT (25), HUBKIOSK_SMTP_FROM,
-    HUBKIOSK_SMTP_USER, HUBKIOSK_SMTP_PASSWORD, HUBKIOSK_SMTP_STARTTLS (1 to use STARTTLS)
+    HUBKIOSK_SMTP_USER, HUBKIOSK_SMTP_PASSWORD, HUBKIOSK_SMTP_STARTTLS (1 to use STARTTLS),
+    HUBKIOSK_SMTP_FROM_NAME (the name beside the address; default "<HUBKIOSK_COUNCIL_NAME> kiosks")
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ import logging
 import os
 import smtplib
 import ssl
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
+from email.utils import formataddr, formatdate
 
 from sqlalchemy import or_, select, update
 
 from central import db as tables
+from central.workers import PollingWorker
 
 log = logging.getLogger("central.notify")
 MAX_ATTEMPTS = 10
@@ -38,6 +40,14 @@ class SmtpSettings:
     user: str = ""
     password: str = ""
     starttls: bool = False
+    sender_name: str = ""
+
+    def display_name(self) -> str:
+        """The name beside the From address: the configured one, else the council's."""
+        if self.sender_name:
+            return self.sender_name
+        council = os.environ.get("HUBKIOSK_COUNCIL_NAME", "").strip()
+        return f"{council} kiosks" if council else "Council kiosks"
 
     @classmethod
     def from_env(cls, env=os.environ) -> "SmtpSettings | None":
@@ -46,26 +56,30 @@ class SmtpSettings:
             return None
         return cls(host=host, sender=env.get("HUBKIOSK_SMTP_FROM", "kiosks@localhost"),
                    port=int(env.get("HUBKIOSK_SMTP_PORT", "25")), user=env.get("HUBKIOSK_SMTP_USER", ""),
-                   password=env.get("HUBKIOSK_SMTP_PASSWORD", ""), starttls=env.get("HUBKIOSK_SMTP_STARTTLS") == "1")
+                   password=env.get("HUBKIOSK_SMTP_PASSWORD", ""), starttls=env.get("HUBKIOSK_SMTP_STARTTLS") == "1",
+                   sender_name=env.get("HUBKIOSK_SMTP_FROM_NAME", "").strip())
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Mailer:
+class Mailer(PollingWorker):
+    name = "mailer"
+
     def __init__(self, engine, settings: SmtpSettings, poll_seconds: float = 1.0, timeout: float = 20.0) -> None:
+        super().__init__(poll_seconds)
         self.engine = engine
         self.settings = settings
-        self.poll_seconds = poll_seconds
         self.timeout = timeout
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        return self.send_due()
 
     def _claim(self, limit: int = 20) -> list[dict]:
         now = _now()
         claimed = []
-        with self.engine.begin() as conn:
+        with tables.begin(self.engine) as conn:
             due = conn.execute(select(tables.notifications.c.id).where(
                 tables.notifications.c.state == "pending", tables.notifications.c.next_at <= now,
                 or_(tables.notifications.c.claimed_until.is_(None), tables.notifications.c.claimed_until < now))
@@ -82,10 +96,13 @@ class Mailer:
 
     def _message(self, note: dict) -> EmailMessage:
         message = EmailMessage()
-        message["From"] = self.settings.sender
+        message["From"] = formataddr((self.settings.display_name(), self.settings.sender))
         message["To"] = note["to_address"]
         message["Subject"] = note["subject"]
-        message["Message-ID"] = f"<{note['id']}@hubkiosk>"  # the same id if it is ever resent
+        message["Date"] = formatdate(localtime=False)  # RFC 5322 requires it; some filters score its absence
+        # The same id if it is ever resent (so a receiving server can drop the copy), in the
+        # sender's own domain as RFC 5322 asks.
+        message["Message-ID"] = f"<{note['id']}@{self.settings.sender.rpartition('@')[2] or 'localhost'}>"
         message.set_content(note["body"])
         if note["attachment"]:
             message.add_attachment(note["attachment"], maintype="image", subtype="png",
@@ -118,7 +135,7 @@ class Mailer:
         return sent
 
     def _done(self, note: dict) -> None:
-        with self.engine.begin() as conn:
+        with tables.begin(self.engine) as conn:
             conn.execute(update(tables.notifications).where(tables.notifications.c.id == note["id"]).values(
                 state="sent", sent_at=_now(), claimed_until=None, attempts=note["attempts"] + 1))
 
@@ -126,24 +143,7 @@ class Mailer:
         attempts = note["attempts"] + 1
         state = "failed" if attempts >= MAX_ATTEMPTS else "pending"
         log.warning("email %s not sent (attempt %d): %s", note["id"], attempts, error)
-        with self.engine.begin() as conn:
+        with tables.begin(self.engine) as conn:
             conn.execute(update(tables.notifications).where(tables.notifications.c.id == note["id"]).values(
                 state=state, attempts=attempts, error=error[:200], claimed_until=None,
                 next_at=_now() + timedelta(seconds=min(3600, 15 * 2 ** attempts))))
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="mailer", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.send_due()
-            except Exception as exc:  # noqa: BLE001 - the mailer must keep going
-                log.warning("mailer pass failed: %s", type(exc).__name__)
-            self._stop.wait(self.poll_seconds)

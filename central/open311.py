@@ -40,7 +40,6 @@ import json
 import logging
 import os
 import re
-import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
@@ -49,6 +48,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 
 from central import categories as cats
 from central import db as tables
+from central.workers import PollingWorker
 from central.reports import aware, categories, clean_text
 
 log = logging.getLogger("central.open311")
@@ -310,15 +310,22 @@ def media_url(public_url: str, row: dict) -> str:
 
 
 # ----- the forwarder thread -----------------------------------------------------------------------
-class Forwarder:
+class Forwarder(PollingWorker):
     """Claims due reports and forwards them; resolves tokens to request ids."""
 
+    name = "open311"
+
     def __init__(self, engine, settings: Open311Settings, client: Open311Client | None = None) -> None:
+        super().__init__(settings.poll_seconds, stop_timeout=settings.timeout + 5)
         self.engine = engine
         self.settings = settings
         self.client = client or Open311Client(settings)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        return self.forward_due()
+
+    def close(self) -> None:
+        self.client.close()
 
     # claiming
     def _claim(self, condition, limit: int = 10) -> list[dict]:
@@ -326,7 +333,7 @@ class Forwarder:
         now = _now()
         free = or_(r.claimed_until.is_(None), r.claimed_until < now)
         claimed = []
-        with self.engine.begin() as conn:
+        with tables.begin(self.engine) as conn:
             due = conn.execute(select(r.reference).where(condition, r.next_at <= now, free)
                                .order_by(r.next_at).limit(limit)).scalars().all()
             for reference in due:
@@ -349,7 +356,7 @@ class Forwarder:
 
     # recording outcomes
     def _save(self, row: dict, **values) -> None:
-        with self.engine.begin() as conn:
+        with tables.begin(self.engine) as conn:
             conn.execute(update(tables.reports).where(tables.reports.c.reference == row["reference"])
                          .values(claimed_until=None, **values))
 
@@ -376,7 +383,7 @@ class Forwarder:
 
     def _mark_sending(self, row: dict) -> None:
         """Committed before the POST: if central dies mid-send, the next try looks first."""
-        with self.engine.begin() as conn:
+        with tables.begin(self.engine) as conn:
             conn.execute(update(tables.reports).where(tables.reports.c.reference == row["reference"]).values(
                 unsure=True, first_sent_at=func.coalesce(tables.reports.c.first_sent_at, _now())))
 
@@ -446,24 +453,6 @@ class Forwarder:
             self.resolve(row)
         return len(rows) + len(tokens)
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="open311", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(self.settings.timeout + 5)
-        self.client.close()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.forward_due()
-            except Exception as exc:  # noqa: BLE001 - the forwarder must keep going
-                log.warning("open311 pass failed: %s", type(exc).__name__)
-            self._stop.wait(self.settings.poll_seconds)
-
 
 # ----- the back office's progress ------------------------------------------------------------------
 def refresh_status(engine, settings: Open311Settings, reference: str, timeout: float = 5.0) -> bool:
@@ -472,7 +461,7 @@ def refresh_status(engine, settings: Open311Settings, reference: str, timeout: f
     r = tables.reports.c
     now = _now()
     stale = or_(r.status_checked_at.is_(None), r.status_checked_at < now - timedelta(seconds=settings.status_seconds))
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
         taken = conn.execute(update(tables.reports).where(
             r.reference == reference, r.service_request_id.is_not(None), stale).values(status_checked_at=now))
         if taken.rowcount != 1:
@@ -492,7 +481,7 @@ def refresh_status(engine, settings: Open311Settings, reference: str, timeout: f
         updated = aware(datetime.fromisoformat(str(found.get("updated_datetime") or "")))
     except ValueError:
         updated = None
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
         conn.execute(update(tables.reports).where(r.reference == reference).values(
             status=status, status_notes=clean_text(found.get("status_notes"), 500, lines=True),
             status_updated_at=updated))

@@ -165,24 +165,15 @@ def _reported_at(value) -> datetime:
 
 
 def public_place(location: dict, streets: tuple[dict, dict]) -> tuple[str, str]:
-    """(street, town) to show publicly: from the gazetteer by USRN or UPRN, else from the
-    location text with house and flat numbers left out."""
+    """(street, town) to show publicly: from the gazetteer by USRN or UPRN, else nothing."""
     by_uprn, by_usrn = streets
     usrn = location["usrn"] or by_uprn.get(location["uprn"]) or ""
     if usrn in by_usrn:
         name, town = by_usrn[usrn]
         return clean_text(name, 120), clean_text(town, 80)
-    if location["location_kind"] == "postcode":
-        return "", ""
-    parts = []
-    for part in location["location_text"].split(","):
-        part = re.sub(r"^\s*\d+[A-Za-z]?(\s*-\s*\d+[A-Za-z]?)?\s+", "", part).strip()
-        if not part or re.match(r"(?i)^(flat|apartment|apt|unit|room|floor|house|no\.?)\b", part):
-            continue
-        if any(c.isdigit() for c in part):
-            continue  # a house number left inside, or a postcode
-        parts.append(part)
-    return (parts[0][:120] if parts else ""), (parts[1][:80] if len(parts) > 1 else "")
+    # Not in the gazetteer: nothing the resident typed is shown (it may be a house, a name
+    # or worse); the tracking page says "the postcode area" or "the place given" instead.
+    return "", ""
 
 
 # ----- reference data central has published ------------------------------------------------------
@@ -291,7 +282,7 @@ def retry(engine, reference: str) -> str:
     """Put a failed report back in the queue (after the Open311 settings or the categories
     were fixed); its service code is looked up again. Returns what was done."""
     reference = reference.strip().upper()
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
         row = conn.execute(select(tables.reports).where(tables.reports.c.reference == reference)).mappings().first()
         if row is None:
             return f"No report {reference}"
@@ -343,7 +334,7 @@ def run(args, engine) -> int:
         keys = load_or_create(Path(args.data))
         if args.command == "gazetteer":
             imported = gazetteer.read_csv(Path(args.csv).read_text(encoding="utf-8-sig"))
-            with engine.begin() as conn:
+            with tables.begin(engine) as conn:
                 doc = gazetteer.publish_gazetteer(conn, keys, imported)
             print(f"Gazetteer version {doc.version}: {len(imported.addresses)} addresses, "
                   f"{len(imported.streets)} streets")
@@ -354,7 +345,7 @@ def run(args, engine) -> int:
                       file=sys.stderr)
             return 0
         chosen = cats.read_file(Path(args.file)) if args.file else None
-        with engine.begin() as conn:
+        with tables.begin(engine) as conn:
             doc = cats.publish_categories(conn, keys, chosen, cats.public_url(args.public_url))
         print(f"Report categories version {doc.version}: {len(doc.data['categories'])} categories, "
               f"tracking at {doc.data['track_url']}")
@@ -369,7 +360,7 @@ def seed_demo(engine, keys, public_url: str | None = None) -> str:
     from central import demo
 
     imported = gazetteer.read_rows(demo.gazetteer_rows())
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
         gazetteer.publish_gazetteer(conn, keys, imported)
         doc = cats.publish_categories(conn, keys, None, cats.public_url(public_url))
     return (f"Street gazetteer: {len(imported.addresses)} addresses on {len(imported.streets)} streets; "

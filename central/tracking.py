@@ -18,12 +18,13 @@ import re
 from datetime import datetime
 from html import escape
 
-from fastapi import Response
+from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
 
 from central import categories as cats
 from central import db as tables
+from central.throttle import client_of
 from central.reports import PHOTO, REFERENCE_RE, aware, categories
 from sync.crypto import CryptoFailure
 
@@ -155,13 +156,23 @@ class HideMediaSecrets(logging.Filter):
         return True
 
 
-def routes(app, engine, keys, files, open311=None) -> None:
+def routes(app, engine, keys, files, open311=None, throttle=None) -> None:
     """Register the public tracking and media routes on `app`."""
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, HideMediaSecrets) for f in access.filters):
         access.addFilter(HideMediaSecrets())
 
-    def lookup(reference: str) -> dict | None:
+    def lookup(reference: str, request: Request) -> dict | None:
+        """The facts for a reference; unknown ones count against the caller's limit."""
+        client = client_of(request)
+        if throttle is not None:
+            throttle.check("track", client)
+        info = _lookup(reference)
+        if info is None and throttle is not None:
+            throttle.count("track", client)
+        return info
+
+    def _lookup(reference: str) -> dict | None:
         ref = _normal(reference)
         if ref is None:
             return None
@@ -175,24 +186,27 @@ def routes(app, engine, keys, files, open311=None) -> None:
 
     # registered before the page: "/track/{reference}" would match "RPT-....json" too
     @app.get("/track/{reference}.json", tags=["tracking"], responses={404: {"description": "not known yet"}})
-    def track_json(reference: str):
+    def track_json(reference: str, request: Request):
         """The progress of a report, without personal data."""
-        info = lookup(reference)
+        info = lookup(reference, request)
         if info is None:
             return JSONResponse({"detail": "this reference is not known yet"}, status_code=404, headers=HEADERS)
         return JSONResponse(info, headers=HEADERS)
 
     @app.get("/track/{reference}", response_class=HTMLResponse, tags=["tracking"],
              responses={404: {"description": "not known yet"}})
-    def track_page(reference: str):
+    def track_page(reference: str, request: Request):
         """A page for residents following their report."""
-        info = lookup(reference)
+        info = lookup(reference, request)
         return page(info) if info is not None else not_known(_normal(reference))
 
     @app.get("/media/{reference}/{secret}.jpg", include_in_schema=False)
-    def media(reference: str, secret: str):
+    def media(reference: str, secret: str, request: Request):
         """The photo of a report, for the back office (the URL is unguessable)."""
         missing = Response(status_code=404, headers=HEADERS)
+        client = client_of(request)
+        if throttle is not None:
+            throttle.check("track", client)
         ref = _normal(reference)
         if ref is None:
             return missing
@@ -200,6 +214,8 @@ def routes(app, engine, keys, files, open311=None) -> None:
             row = conn.execute(select(tables.reports.c.record_id, tables.reports.c.media_secret,
                                       tables.reports.c.has_photo).where(tables.reports.c.reference == ref)).first()
         if row is None or not row.has_photo or not hmac.compare_digest(row.media_secret.encode(), secret.encode()):
+            if throttle is not None:
+                throttle.count("track", client)
             return missing
         sealed = files.read(row.record_id, PHOTO)
         try:

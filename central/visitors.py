@@ -26,6 +26,7 @@ from fastapi import Depends, HTTPException
 from sqlalchemy import select, update
 
 from central import db as tables
+from central import sites
 from central.publishing import publish
 from sync.protocol import API, LookupRequest, OnSite, OnSiteVisit, ReturningVisitor, site_document, site_slug
 
@@ -123,6 +124,7 @@ def create_invite(conn, keys, site: str, visitor: str, host_id: str, day: date, 
                   email: str = "", sender: str | None = None) -> str:
     """A one-time invitation; republishes the site's invites. Queues the invitation email
     (with its QR code) when `email` is given and sending is set up (`sender`)."""
+    site = sites.register(conn, site)
     host = conn.execute(select(tables.hosts).where(tables.hosts.c.id == host_id,
                                                    tables.hosts.c.active.is_(True))).mappings().first()
     if host is None:
@@ -144,6 +146,7 @@ def create_invite(conn, keys, site: str, visitor: str, host_id: str, day: date, 
 
 
 def import_appointments(conn, keys, site: str, rows: list[dict]) -> int:
+    site = sites.register(conn, site)
     for row in rows:
         prefix = "".join(c for c in str(row.get("prefix", "A")).upper() if c.isalpha())[:2] or "A"
         values = dict(site=site, day=row["date"], time=row["time"], service=row["service"], prefix=prefix)
@@ -185,8 +188,9 @@ def _checkin(conn, keys, device, record_id, p, notify) -> None:
     if p.get("email"):
         key = email_key(p["email"])
         values = dict(name=p["name"], company=p.get("company", ""), vehicle=p.get("vehicle", ""), last_visit=when)
-        if conn.execute(update(tables.visitors).where(tables.visitors.c.email_sha256 == key).values(**values)).rowcount == 0:
-            conn.execute(tables.visitors.insert().values(email_sha256=key, **values))
+        if conn.execute(update(tables.visitors).where(tables.visitors.c.site == site,
+                                                      tables.visitors.c.email_sha256 == key).values(**values)).rowcount == 0:
+            conn.execute(tables.visitors.insert().values(site=site, email_sha256=key, **values))
     host = conn.execute(select(tables.hosts).where(tables.hosts.c.id == p["host_id"])).mappings().first()
     if notify and host is not None:
         company = f" from {p['company']}" if p.get("company") else ""
@@ -214,13 +218,16 @@ PROCESSORS = {"visitor-checkin": _checkin, "visitor-signout": _signout, "visitor
 
 
 # ----- endpoints ----------------------------------------------------------------------------------
-def routes(app, engine, device) -> None:
+def routes(app, engine, device, throttle) -> None:
     @app.post(f"{API}/visitors/lookup", response_model=ReturningVisitor, tags=["visitors"],
               responses={404: {"description": "not a returning visitor"}})
-    def lookup(body: LookupRequest, _dev: dict = Depends(device)) -> ReturningVisitor:
-        """Details of a returning visitor, found by their email address, to fill in for them."""
+    def lookup(body: LookupRequest, dev: dict = Depends(device)) -> ReturningVisitor:
+        """Details of a returning visitor to this kiosk's site, found by their email address,
+        to fill in for them. Rate-limited per device: a kiosk looks up one visitor at a time."""
+        throttle.take("lookup", dev["id"])
         with engine.connect() as conn:
             row = conn.execute(select(tables.visitors).where(
+                tables.visitors.c.site == dev["site"],
                 tables.visitors.c.email_sha256 == email_key(body.email))).mappings().first()
         if row is None:
             raise HTTPException(404, "not a returning visitor")
@@ -251,7 +258,7 @@ def seed_demo(engine, keys, site: str, n_hosts: int = 300, today: date | None = 
 
     today = today or date.today()
     people = demo.hosts(n_hosts)
-    with engine.begin() as conn:
+    with tables.begin(engine) as conn:
         import_hosts(conn, keys, people)
         made = []
         for invite in demo.invites(people, today):

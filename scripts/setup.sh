@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # Install everything hubkiosk needs on a Debian machine with Python 3.11+:
 # the Debian packages (when run as root, or with sudo), a virtual environment in .venv,
-# and the project itself with its pinned dependencies. Safe to run again: it only does
-# what is missing.
+# and the project itself with its pinned dependencies. Safe to run again, in any order
+# with --test: it only does what is missing (offline too, once everything is there).
 #
-#   scripts/setup.sh          the kiosk and the central service
+#   scripts/setup.sh          the kiosk and the central service (the demo)
 #   scripts/setup.sh --test   also what the tests need
+#
+# A server that runs only central installs `pip install ".[central]"`, a kiosk
+# `pip install ".[kiosk]"`: see docs/operations.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+extras="kiosk,central"
+test=""
+[ "${1:-}" = "--test" ] && test=1 && extras="kiosk,central,test"
 
 # Kivy's window needs OpenGL (Mesa), Xvfb gives a virtual screen, libzbar0 reads barcodes,
 # cups-client sends badges to a printer, tesseract-ocr turns scanned pages the right way up.
 DEB_PACKAGES="python3-venv xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 libzbar0 cups-client tesseract-ocr"
 # The tests also run central against a throwaway PostgreSQL server, and print through a
 # private CUPS scheduler to its PDF printer.
-[ -n "$extras" ] && DEB_PACKAGES="$DEB_PACKAGES postgresql cups-daemon cups-filters ghostscript printer-driver-cups-pdf"
+# Central's pages are tested in Debian's own Chromium (driven by Playwright, which then
+# downloads no browser of its own).
+[ -n "$test" ] && DEB_PACKAGES="$DEB_PACKAGES postgresql cups-daemon cups-filters ghostscript printer-driver-cups-pdf chromium"
 
 missing=()
 for pkg in $DEB_PACKAGES; do
@@ -42,12 +48,21 @@ PYTHON="${PYTHON:-python3}"
 }
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 
-# Reinstall only when the dependencies changed.
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extras:+-test}"
-if [ ! -f "$stamp" ]; then
+# Reinstall only when the dependencies changed. A test install is a superset of the plain
+# one, so either stamp satisfies the plain set-up: the demo after the tests (or the tests
+# after the demo, when the test stamp is already there) installs nothing.
+hash="$(sha256sum pyproject.toml | cut -c1-16)"
+if [ -n "$test" ]; then
+    wanted=(".venv/.installed-$hash-test")
+else
+    wanted=(".venv/.installed-$hash-test" ".venv/.installed-$hash")
+fi
+installed=""
+for stamp in "${wanted[@]}"; do [ -f "$stamp" ] && installed=1; done
+if [ -z "$installed" ]; then
     echo "Installing Python packages into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${extras}]"
     rm -f .venv/.installed-*
-    touch "$stamp"
+    touch ".venv/.installed-$hash${test:+-test}"
 fi

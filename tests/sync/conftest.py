@@ -27,7 +27,10 @@ class Central:
     def __init__(self, data: Path, *serve_args: str, env: dict | None = None) -> None:
         self.data = data
         self.serve_args = serve_args
-        self.env = {**os.environ, **(env or {})}
+        # Tests from one address enrol many kiosks and try many wrong codes and references
+        # (schemathesis most of all): the limits themselves are tested in tests/central.
+        relaxed = "enrol=100000/minute;track=100000/minute;activate=100000/minute;reset=100000/minute"
+        self.env = {**os.environ, "HUBKIOSK_RATE_LIMITS": relaxed, **(env or {})}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None

@@ -130,7 +130,7 @@ def test_a_signup_is_activated_from_the_emailed_link(office, kiosk, smtp):
     session = requests.Session()
     page = session.get(link, timeout=10)
     assert 'autocomplete="new-password"' in page.text and '<label for="password">' in page.text
-    assert page.headers["Referrer-Policy"] == "no-referrer" and "frame-ancestors 'none'" in \
+    assert page.headers["Referrer-Policy"] == "same-origin" and "frame-ancestors 'none'" in \
         page.headers["Content-Security-Policy"]
     for password, again, message_part in (
             ("short words", None, "at least 12 characters"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from urllib.parse import urljoin
 
 import boto3
 import pytest
@@ -109,7 +110,7 @@ def test_bytes_that_do_not_match_the_record_never_reach_the_files(s3_central, s3
     created = requests.post(f"{s3_central.url}{API}/uploads/", timeout=10,
                             headers={**headers, "Upload-Length": str(size), "Upload-Metadata": meta})
     assert created.status_code == 201
-    sent = requests.patch(created.headers["Location"], data=b"x" * size, timeout=10, headers={
+    sent = requests.patch(urljoin(s3_central.url, created.headers["Location"]), data=b"x" * size, timeout=10, headers={
         **headers, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
     assert sent.status_code == 422 and "checksum" in sent.json()["detail"]
     assert f"hub/files/{record_id}/photo.jpg" not in keys(client)
