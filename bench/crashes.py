@@ -2,6 +2,12 @@
 was lost, duplicated or unexpected (the same oracle as tests/sync/test_crashes.py).
 
     .venv/bin/python bench/crashes.py [--kills 150] [--seed N]
+    .venv/bin/python bench/crashes.py --central [--kills 200] [--records 3000] [--postgres URL]
+
+With --central it kills central instead, while a kiosk drains records of every kind into it,
+and checks every record and every effect (visits, host and activation emails, documents
+and their PDFs, reports and their Open311 requests, accounts, follow-ups, feedback) arrived
+exactly once (tests/effects.py).
 """
 
 from __future__ import annotations
@@ -26,7 +32,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kills", type=int, default=150)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--central", action="store_true", help="kill central, check every effect")
+    parser.add_argument("--records", type=int, default=3000, help="with --central: records queued at first")
+    parser.add_argument("--postgres", metavar="URL", help="with --central: central on this PostgreSQL server")
     args = parser.parse_args()
+    if args.central:
+        sys.exit(central_soak(args))
     rng = random.Random(args.seed)
     tmp = Path(tempfile.mkdtemp(prefix="hubkiosk-crash-"))
     central = Central(tmp / "central").start()
@@ -57,6 +68,22 @@ def main() -> None:
         sys.exit(1 if outcome["lost"] or outcome["duplicated"] or outcome["unexpected"] else 0)
     finally:
         central.stop()
+
+
+def central_soak(args) -> int:
+    from tests.helpers import fresh_postgres_database
+    from tests.sync.central_crashes import run
+
+    url = fresh_postgres_database(args.postgres) if args.postgres else None
+    outcome = run(Path(tempfile.mkdtemp(prefix="hubkiosk-central-crash-")), args.records, args.kills, args.seed,
+                  url, log=print)
+    print(f"seed {args.seed}: central ({'PostgreSQL' if url else 'SQLite'}) killed {outcome.kills} times in "
+          f"{outcome.seconds:.0f} s; {outcome.records} records: "
+          + ", ".join(f"{kind} {n}" for kind, n in sorted(outcome.kinds.items())))
+    for effect, verdict in outcome.verdict.items():
+        print(f"  {effect:32s} lost {len(verdict['lost'])}, duplicated {len(verdict['duplicated'])}, "
+              f"unexpected {len(verdict['unexpected'])}")
+    return 1 if outcome.problems else 0
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ class Mailer(PollingWorker):
         message["From"] = formataddr((self.settings.display_name(), self.settings.sender))
         message["To"] = note["to_address"]
         message["Subject"] = note["subject"]
-        message["Date"] = formatdate(localtime=False)  # RFC 5322 requires it; some filters score its absence
+        message["Date"] = formatdate(usegmt=True)  # RFC 5322 requires it; some filters score its absence
         # The same id if it is ever resent (so a receiving server can drop the copy), in the
         # sender's own domain as RFC 5322 asks.
         message["Message-ID"] = f"<{note['id']}@{self.settings.sender.rpartition('@')[2] or 'localhost'}>"

@@ -56,6 +56,24 @@ _UID = re.compile(r"\A[0-9a-f]{32}\Z")
 _NAME = re.compile(NAME_RE)
 
 
+def _header(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "header", "required": True, "schema": schema, "description": description}
+
+
+HEADERS = {
+    "Tus-Resumable": _header("Tus-Resumable", {"type": "string", "enum": [TUS_VERSION]}, "the tus version"),
+    "Upload-Length": _header("Upload-Length", {"type": "integer", "minimum": 0, "maximum": MAX_UPLOAD_BYTES},
+                             "the attachment's size, as its record gives it"),
+    "Upload-Metadata": _header("Upload-Metadata", {"type": "string", "maxLength": MAX_METADATA},
+                               "comma-separated `key base64value`: record_id and name are required"),
+    "Upload-Offset": _header("Upload-Offset", {"type": "integer", "minimum": 0}, "where these bytes start"),
+}
+REFUSALS = {400: "a malformed tus header", 404: "no such upload (or not this device's)",
+            409: "the offset or the attachment does not match", 410: "the upload expired",
+            412: "not tus 1.0.0", 413: "more bytes than the upload's length", 415: "not an offset+octet-stream body",
+            422: "the upload does not match its record"}
+
+
 class TusError(Exception):
     """A tus request refused with `status` (and extra headers)."""
 
@@ -144,16 +162,26 @@ class Uploads:
             method = request.headers.get("x-http-method-override", "").strip().upper()
             handler = {"PATCH": self._patch, "DELETE": self._delete, "HEAD": self._head}.get(method)
             if handler is None:
-                return self.error_response(TusError(405, "POST to an upload needs X-HTTP-Method-Override"))
+                return self.error_response(TusError(405, "POST to an upload needs X-HTTP-Method-Override",
+                                                    {"Allow": "HEAD, PATCH, DELETE"}))
             return await self._guard(handler(uid, request, dev))
 
+        def headers(*names: str) -> dict:
+            """The tus request headers of an operation, for the OpenAPI description."""
+            return {"parameters": [HEADERS[name] for name in ("Tus-Resumable", *names)]}
+
+        refused = {code: {"description": why} for code, why in REFUSALS.items()}
         for path in ("/", ""):
             router.add_api_route(path, options, methods=["OPTIONS"], status_code=204, include_in_schema=False)
             router.add_api_route(path, create, methods=["POST"], status_code=201, include_in_schema=path == "/",
-                                 responses={201: {"description": "created; Location names it"}})
-        router.add_api_route("/{uid}", head, methods=["HEAD"])
-        router.add_api_route("/{uid}", patch, methods=["PATCH"], status_code=204)
-        router.add_api_route("/{uid}", delete_, methods=["DELETE"], status_code=204)
+                                 responses={201: {"description": "created; Location names it"}, **refused},
+                                 openapi_extra=headers("Upload-Length", "Upload-Metadata"))
+        router.add_api_route("/{uid}", head, methods=["HEAD"], responses=refused, openapi_extra=headers())
+        router.add_api_route("/{uid}", patch, methods=["PATCH"], status_code=204, responses=refused,
+                             openapi_extra={**headers("Upload-Offset"), "requestBody": {
+                                 "content": {OFFSET_TYPE: {"schema": {"type": "string", "format": "binary"}}}}})
+        router.add_api_route("/{uid}", delete_, methods=["DELETE"], status_code=204, responses=refused,
+                             openapi_extra=headers())
         router.add_api_route("/{uid}", override, methods=["POST"], include_in_schema=False)
         return router
 

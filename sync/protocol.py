@@ -80,7 +80,7 @@ class AttachmentRef(_Model):
 
 
 class Record(_Model):
-    id: str
+    id: str = Field(pattern=UUID_RE.pattern, description="a lower-case UUIDv7, the idempotency key end to end")
     kind: str = Field(pattern=KIND_RE)
     schema_version: int = Field(ge=1, le=1000)
     created_at: datetime

@@ -57,25 +57,10 @@ def m002_reference(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m003_visitors(db: sqlite_utils.Database) -> None:
-    # Who is on site now, for sign-out and the fire roll-call. Only what the kiosk must read
-    # back, encrypted with the device key (`details`); rows go at sign-out or on schedule.
-    db.execute(
-        """
-        CREATE TABLE register (
-            visit_id TEXT PRIMARY KEY,
-            checked_in_at REAL NOT NULL,
-            details BLOB NOT NULL,
-            name_index TEXT NOT NULL,
-            safe_at REAL,
-            printed INTEGER NOT NULL DEFAULT 0
-        )
-        """
-    )
-    # Ticket numbers for booked appointments, counted per service per day (works offline).
-    db.execute("CREATE TABLE tickets (day TEXT NOT NULL, prefix TEXT NOT NULL, last INTEGER NOT NULL,"
-               " PRIMARY KEY (day, prefix))")
+def m003_sealed_reference(db: sqlite_utils.Database) -> None:
     # Reference documents are kept encrypted from now on: drop plain copies (fetched again).
+    # (The visitor desk's tables, once made here, have their own migrations in
+    # kiosk.core.visitors.store.)
     db.execute("DELETE FROM reference")
 
 

@@ -64,3 +64,17 @@ def readable_at_rest(folder, *secrets: bytes, headers: tuple[bytes, ...] = (), s
         found += [(path, s) for s in secrets if s in data]
         found += [(path, h) for h in headers if data.startswith(h)]
     return found
+
+
+def fresh_postgres_database(url: str) -> str:
+    """A new, empty database on the test PostgreSQL server at `url`; its URL."""
+    import uuid
+
+    import sqlalchemy
+
+    name = f"hubkiosk_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + f"/{name}"

@@ -8,6 +8,7 @@ import json
 import re
 import sqlite3
 import time
+from datetime import datetime, timezone
 from email.message import EmailMessage
 
 import pytest
@@ -121,6 +122,13 @@ def test_a_signup_is_activated_from_the_emailed_link(office, kiosk, smtp):
     assert json.loads(account["contact_by"]) == ["email", "text"] and account["password_hash"] is None
     [message] = mail_to(smtp, email)
     assert message["Subject"] == f"Finish setting up your {COUNCIL} account"
+    # RFC 5322: a Date, a named sender, a Message-ID in the sender's own domain
+    from email.utils import parsedate_to_datetime
+
+    assert abs((parsedate_to_datetime(message["Date"]) - datetime.now(timezone.utc)).total_seconds()) < 300
+    [sender] = message["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == (f"{COUNCIL} kiosks", "myaccount@riverside.gov.example")
+    assert message["Message-ID"].endswith("@riverside.gov.example>")
     body = message.get_content()
     assert "7 days" in body and "ACC-4HJX-2M7Q" in body and "never ask you for your password" in body
     link = link_in(message)

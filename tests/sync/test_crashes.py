@@ -5,6 +5,7 @@ lost (committed, never delivered), duplicated (delivered twice), unexpected (at 
 never queued) or delivered. The first three must be empty.
 """
 
+import os
 import random
 import signal
 import sqlite3
@@ -100,3 +101,25 @@ def test_sigkill_during_enqueue_and_send_loses_and_duplicates_nothing(own_centra
     assert outbox.sweep_orphans() >= 0 and not any(
         p for p in (data / "attachments").iterdir() if p.name not in {r[0] for r in outbox.db.execute(
             "SELECT id FROM outbox WHERE state IN ('ready', 'sending')").fetchall()})
+
+
+def test_killing_central_mid_batch_loses_and_repeats_no_effect(tmp_path):
+    """Every record kind, central killed 12 times while it stores batches: every visit,
+    email, document, report (and its Open311 request), account, follow-up and answer is
+    there exactly once. bench/crashes.py --central runs the same for hundreds of kills."""
+    from .central_crashes import run
+
+    outcome = run(tmp_path, records=240, kills=12, seed=20261201)
+    assert outcome.records >= 240
+    assert outcome.problems == {}, outcome.problems
+
+
+@pytest.mark.skipif(not os.environ.get("HUBKIOSK_TEST_POSTGRES_URL"), reason="no PostgreSQL server")
+def test_killing_central_on_postgresql_loses_and_repeats_no_effect(tmp_path):
+    from tests.helpers import fresh_postgres_database
+
+    from .central_crashes import run
+
+    url = fresh_postgres_database(os.environ["HUBKIOSK_TEST_POSTGRES_URL"])
+    outcome = run(tmp_path, records=120, kills=6, seed=20261202, database_url=url)
+    assert outcome.problems == {}, outcome.problems

@@ -12,8 +12,9 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
-from sync.vault import Vault
+from kiosk.core.visitors import store
 from kiosk.core.visitors.directory import fold
+from sync.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Visit:
 
 class OnSiteRegister:
     def __init__(self, db, vault: Vault, clock=time.time) -> None:
+        store.prepare(db)
         self.db = db
         self.vault = vault
         self.clock = clock
