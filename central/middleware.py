@@ -10,10 +10,8 @@ from central.uploads import PREFIX as UPLOADS
 from sync.protocol import MAX_BODY_BYTES
 
 
-class BodyLimit:
-    """Refuse bodies over the limit before reading them (413), and stop a body sent without
-    a length (chunked) once it passes the limit. Plain ASGI, so a large upload streams
-    through without the extra task and queue a `BaseHTTPMiddleware` puts on every request."""
+class _HttpMiddleware:
+    """Plain ASGI middleware that acts on HTTP requests only (`http`), passing the rest on."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -22,6 +20,18 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope, receive, send) -> None:
+        raise NotImplementedError
+
+
+class BodyLimit(_HttpMiddleware):
+    """Refuse bodies over the limit before reading them (413), and stop a body sent without
+    a length (chunked) once it passes the limit. Plain ASGI, so a large upload streams
+    through without the extra task and queue a `BaseHTTPMiddleware` puts on every request."""
+
+    async def http(self, scope, receive, send) -> None:
         # An upload may carry the rest of its file in one request; its route stops it at
         # the upload's own length.
         limit = MAX_UPLOAD_BYTES if scope["path"].startswith(UPLOADS) else MAX_BODY_BYTES
@@ -60,16 +70,10 @@ SECURITY_HEADERS = (
 )
 
 
-class SecurityHeaders:
+class SecurityHeaders(_HttpMiddleware):
     """Adds SECURITY_HEADERS to every HTTP response that lacks them (plain ASGI)."""
 
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope, receive, send) -> None:
 
         extra = SECURITY_HEADERS
         if scope["path"].startswith(UPLOADS):  # every tus answer, errors included, names the protocol
