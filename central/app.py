@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 
-from central import account_pages, kiosk_api, publishing, sites, tracking, visitors
+from central import account_pages, kiosk_api, pages, publishing, sites, tracking, visitors
 from central import db as tables
 from central.files import open_files
 from central.keys import load_or_create
@@ -89,6 +89,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
         # Name the field, never echo the value (it may be personal).
         return JSONResponse({"detail": f"invalid request: {where}"}, status_code=422)
 
+    app.include_router(pages.assets())
     device = device_dependency(engine)
     app.include_router(kiosk_api.router(engine, keys, data_dir, device, throttle))
 

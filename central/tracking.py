@@ -16,7 +16,6 @@ import hmac
 import logging
 import re
 from datetime import datetime
-from html import escape
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -24,6 +23,7 @@ from sqlalchemy import select
 
 from central import categories as cats
 from central import db as tables
+from central import pages
 from central.throttle import client_of
 from central.reports import PHOTO, REFERENCE_RE, aware, categories
 from sync.crypto import CryptoFailure
@@ -31,7 +31,7 @@ from sync.crypto import CryptoFailure
 log = logging.getLogger("central.tracking")
 HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
            "X-Content-Type-Options": "nosniff",
-           "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"}
+           "Content-Security-Policy": pages.CSP}
 try:
     from zoneinfo import ZoneInfo
 
@@ -93,51 +93,14 @@ def facts(conn, row: dict) -> dict:
             "steps": steps(row, photo_waiting)}
 
 
-STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:1.25rem;line-height:1.5;
-margin:0;color:#0b0c0c;background:#fff}
-main{max-width:40rem;margin:0 auto;padding:1.25rem}
-h1{font-size:1.9rem;line-height:1.2;margin:.5rem 0 1rem}
-dl{margin:0 0 1.5rem}dt{font-weight:700;margin-top:.75rem}dd{margin:0}
-ol{list-style:none;padding:0;margin:0}
-li{border-left:.4rem solid #b1b4b6;padding:.5rem 0 .5rem 1rem;margin-bottom:.75rem}
-li.done{border-color:#00703c}
-.state{display:block;font-size:1rem;font-weight:700;text-transform:uppercase;letter-spacing:.03em}
-.ref{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
-p.small{font-size:1.05rem;color:#484949}
-"""
-
-
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
-            f"<body><main>{body}</main></body></html>")
-    return HTMLResponse(html, status_code=status, headers=HEADERS)
-
-
 def page(info: dict) -> HTMLResponse:
-    items = "".join(
-        f'<li class="{"done" if s["done"] else "todo"}"><span class="state">{"Done" if s["done"] else "Not yet"}'
-        f'</span>{escape(s["text"])}</li>' for s in info["steps"])
-    body = (f'<h1>Your report <span class="ref">{escape(info["reference"])}</span></h1>'
-            f'<dl><dt>What</dt><dd>{escape(info["category_name"])}</dd>'
-            f'<dt>Where</dt><dd>{escape(info["where"])}</dd>'
-            f'<dt>Reported</dt><dd>{escape(info["reported"])}</dd></dl>'
-            f'<h2>Progress</h2><ol role="list">{items}</ol>'
-            f'<p class="small">Keep your reference: the council can use it to find your report. '
-            f'This page shows no personal details.</p>')
-    return _page(f"Report {info['reference']}", body)
+    html = pages.render("track/report.html", title=f"Report {info['reference']}", info=info)
+    return HTMLResponse(html, headers=HEADERS)
 
 
 def not_known(reference: str | None) -> HTMLResponse:
-    named = f' <span class="ref">{escape(reference)}</span>' if reference else ""
-    body = (f"<h1>We don't know this reference yet</h1>"
-            f"<p>We have no report with the reference{named} yet.</p>"
-            f"<p>Kiosks send reports as soon as they are online, so a report made in the last few hours "
-            f"may still be on its way. Please try again later.</p>"
-            f"<p>Please also check the reference is the same as the one on your slip.</p>")
-    return _page("Reference not known yet", body, status=404)
+    html = pages.render("track/not_known.html", title="Reference not known yet", reference=reference)
+    return HTMLResponse(html, status_code=404, headers=HEADERS)
 
 
 def _normal(reference: str) -> str | None:
