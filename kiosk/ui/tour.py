@@ -111,6 +111,14 @@ def _visit_confirm(app):
     app.visitors.use_invite_code("7KQ2M9")
 
 
+def _visit_cannot_save(app):
+    """What a visitor sees when the kiosk's storage refuses their check-in."""
+    from kiosk.ui.flow import CANNOT_SAVE
+
+    _visit_confirm(app)
+    app.visitors.say(CANNOT_SAVE)
+
+
 def _visit_about(app):
     _visitors(app)
     app.visitors.begin_walk_in()
@@ -448,6 +456,7 @@ STEPS = [
     ("visit-start", _visitors),
     ("visit-code", _visit_code),
     ("visit-confirm", _visit_confirm),
+    ("visit-cannot-save", _visit_cannot_save),
     ("visit-about-problem", _visit_about),
     ("visit-host", _visit_host),
     ("visit-extras", _visit_extras),
