@@ -98,7 +98,7 @@ def main() -> int:
             outbox = Outbox(open_db(root / f"kiosk-{n}.db"), root / f"attachments-{n}", identity.council_public_key)
             for _ in range(args.records):
                 kind = rng.choice(KINDS)
-                queued[record_id := workload.queue(outbox, kind)] = identity.device_id
+                queued[workload.queue(outbox, kind)] = identity.device_id
             workers.append(SyncWorker(outbox, TimedClient(central.url, identity.device_token, timeout=120),
                                       identity.signing_key, batch_size=100, upload_workers=1))
         total = len(queued)

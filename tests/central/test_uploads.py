@@ -17,7 +17,6 @@ from tusclient import client as tus
 from central import db as tables
 from central.uploads import purge_expired
 from sync.client import CentralClient, TransportError
-from sync.outbox import new_id
 from sync.protocol import API
 from sync.uploads import AttachmentUploader
 from tests.sync.conftest import free_port
