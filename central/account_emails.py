@@ -1,4 +1,5 @@
-"""The emails My Account sends, one dictionary per language so each can be reviewed alone.
+"""The emails My Account sends: English here (`EN`), the other languages in gettext
+catalogues beside the kiosk's (central/translations/<lang>/LC_MESSAGES/central.po).
 
     >>> subject, body = render("activate", "pl", council="Riverside Borough Council", name="Jo",
     ...                        site="Riverside Library", reference="ACC-4HJX-2M7Q",
@@ -12,6 +13,8 @@ An unknown language gets English alone.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 DAYS = 7
 
@@ -60,190 +63,26 @@ EN = {
         "{never}"),
 }
 
-PL = {
-    "greeting": "Dzień dobry {name},",
-    "greeting_plain": "Dzień dobry,",
-    "never": "Nigdy nie poprosimy Cię o hasło – ani przez telefon, ani e-mailem, ani osobiście.",
-    "activate_subject": "Dokończ zakładanie konta ({council})",
-    "activate": (
-        "{greeting}\n\n"
-        "Otrzymaliśmy w {site} prośbę o założenie konta ({council}) (numer referencyjny z kiosku: "
-        "{reference}).\n\n"
-        "Aby dokończyć, ustaw hasło na swoim telefonie, tablecie lub komputerze:\n\n"
-        "{link}\n\n"
-        "Link jest ważny przez {days} dni i można go użyć tylko raz. Jeśli wygasł, poproś o nowy "
-        "tutaj: {reset_link}\n\n"
-        "{never}\n\n"
-        "Jeśli nie zakładasz konta, zignoruj tę wiadomość: nic się nie stanie, dopóki link nie "
-        "zostanie użyty."),
-    "existing_subject": "Masz już konto ({council})",
-    "existing": (
-        "{greeting}\n\n"
-        "Otrzymaliśmy w {site} prośbę o założenie nowego konta ({council}) na ten adres e-mail "
-        "(numer referencyjny z kiosku: {reference}). Konto z tym adresem już istnieje, więc nie "
-        "założyliśmy drugiego.\n\n"
-        "Jeśli nie pamiętasz hasła albo zakładanie konta nie zostało dokończone, poproś o nowy "
-        "link tutaj:\n\n"
-        "{reset_link}\n\n"
-        "{never}\n\n"
-        "Jeśli to nie Ty, zignoruj tę wiadomość: nic się nie zmieniło."),
-    "reset_subject": "Ustaw nowe hasło do konta ({council})",
-    "reset": (
-        "{greeting}\n\n"
-        "Otrzymaliśmy prośbę o zmianę hasła do Twojego konta ({council}). Aby ustawić nowe hasło, "
-        "otwórz ten link:\n\n"
-        "{link}\n\n"
-        "Link jest ważny przez {days} dni i można go użyć tylko raz.\n\n"
-        "{never}\n\n"
-        "Jeśli to nie Ty, zignoruj tę wiadomość: Twoje hasło się nie zmieniło."),
-    "changed_subject": "Hasło do Twojego konta ({council}) zostało zmienione",
-    "changed": (
-        "{greeting}\n\n"
-        "Hasło do Twojego konta ({council}) zostało właśnie zmienione.\n\n"
-        "Jeśli to Ty, nie musisz nic więcej robić.\n\n"
-        "Jeśli to nie Ty, od razu ustaw nowe hasło tutaj:\n\n"
-        "{reset_link}\n\n"
-        "{never}"),
-}
+def _translated(language: str) -> dict:
+    """`EN`'s texts in `language`, from central/translations/<language>/LC_MESSAGES/central.po
+    (msgctxt `email.<key>`, msgid the English text). A text missing, fuzzy or no longer
+    matching the English stays English."""
+    from babel.messages.pofile import read_po
 
-RO = {
-    "greeting": "Bună ziua, {name},",
-    "greeting_plain": "Bună ziua,",
-    "never": "Nu vă vom cere niciodată parola, nici la telefon, nici prin e-mail, nici în persoană.",
-    "activate_subject": "Finalizați crearea contului dvs. {council}",
-    "activate": (
-        "{greeting}\n\n"
-        "Am primit la {site} o cerere de creare a unui cont {council} (referința de la chioșc: "
-        "{reference}).\n\n"
-        "Pentru a finaliza, alegeți-vă parola pe propriul telefon, tabletă sau calculator:\n\n"
-        "{link}\n\n"
-        "Linkul este valabil {days} zile și poate fi folosit o singură dată. Dacă a expirat, cereți "
-        "unul nou aici: {reset_link}\n\n"
-        "{never}\n\n"
-        "Dacă nu dumneavoastră ați cerut contul, puteți ignora acest e-mail: nu se întâmplă nimic "
-        "dacă linkul nu este folosit."),
-    "existing_subject": "Aveți deja un cont {council}",
-    "existing": (
-        "{greeting}\n\n"
-        "Am primit la {site} o cerere de creare a unui cont {council} nou cu această adresă de "
-        "e-mail (referința de la chioșc: {reference}). Există deja un cont cu această adresă, așa "
-        "că nu am creat altul.\n\n"
-        "Dacă ați uitat parola sau nu ați terminat de configurat contul, cereți un link nou "
-        "aici:\n\n"
-        "{reset_link}\n\n"
-        "{never}\n\n"
-        "Dacă nu ați fost dumneavoastră, puteți ignora acest e-mail: nu s-a schimbat nimic."),
-    "reset_subject": "Alegeți o parolă nouă pentru contul dvs. {council}",
-    "reset": (
-        "{greeting}\n\n"
-        "Am primit o cerere de resetare a parolei contului dvs. {council}. Pentru a alege o parolă "
-        "nouă, deschideți acest link:\n\n"
-        "{link}\n\n"
-        "Linkul este valabil {days} zile și poate fi folosit o singură dată.\n\n"
-        "{never}\n\n"
-        "Dacă nu ați fost dumneavoastră, puteți ignora acest e-mail: parola nu s-a schimbat."),
-    "changed_subject": "Parola contului dvs. {council} a fost schimbată",
-    "changed": (
-        "{greeting}\n\n"
-        "Parola contului dvs. {council} tocmai a fost schimbată.\n\n"
-        "Dacă ați fost dumneavoastră, nu mai trebuie să faceți nimic.\n\n"
-        "Dacă nu ați fost dumneavoastră, alegeți imediat o parolă nouă aici:\n\n"
-        "{reset_link}\n\n"
-        "{never}"),
-}
+    path = TRANSLATIONS / language / "LC_MESSAGES" / "central.po"
+    with path.open("rb") as fh:
+        catalogue = read_po(fh, locale=language)
+    words = dict(EN)
+    for message in catalogue:
+        key = (message.context or "").removeprefix("email.")
+        if message.id and key in EN and message.id == EN[key] and message.string and not message.fuzzy:
+            words[key] = message.string
+    return words
 
-LT = {
-    "greeting": "Sveiki, {name},",
-    "greeting_plain": "Sveiki,",
-    "never": "Niekada neprašysime jūsų slaptažodžio – nei telefonu, nei el. paštu, nei asmeniškai.",
-    "activate_subject": "Baikite kurti paskyrą ({council})",
-    "activate": (
-        "{greeting}\n\n"
-        "Gavome prašymą sukurti paskyrą ({council}) vietoje {site} (kiosko nuorodos numeris: "
-        "{reference}).\n\n"
-        "Norėdami baigti, susikurkite slaptažodį savo telefone, planšetėje ar kompiuteryje:\n\n"
-        "{link}\n\n"
-        "Nuoroda galioja {days} dienas ir ją galima panaudoti tik vieną kartą. Jei ji nebegalioja, "
-        "naujos paprašykite čia: {reset_link}\n\n"
-        "{never}\n\n"
-        "Jei paskyros prašėte ne jūs, šį laišką galite ignoruoti: nieko neįvyks, kol nuoroda nebus "
-        "panaudota."),
-    "existing_subject": "Jūs jau turite paskyrą ({council})",
-    "existing": (
-        "{greeting}\n\n"
-        "Vietoje {site} gavome prašymą sukurti naują paskyrą ({council}) šiuo el. pašto adresu "
-        "(kiosko nuorodos numeris: {reference}). Paskyra šiuo adresu jau yra, todėl naujos "
-        "nekūrėme.\n\n"
-        "Jei pamiršote slaptažodį arba nebaigėte kurti paskyros, naujos nuorodos paprašykite "
-        "čia:\n\n"
-        "{reset_link}\n\n"
-        "{never}\n\n"
-        "Jei tai buvote ne jūs, šį laišką galite ignoruoti: niekas nepasikeitė."),
-    "reset_subject": "Susikurkite naują paskyros slaptažodį ({council})",
-    "reset": (
-        "{greeting}\n\n"
-        "Gavome prašymą pakeisti jūsų paskyros ({council}) slaptažodį. Norėdami susikurti naują "
-        "slaptažodį, atidarykite šią nuorodą:\n\n"
-        "{link}\n\n"
-        "Nuoroda galioja {days} dienas ir ją galima panaudoti tik vieną kartą.\n\n"
-        "{never}\n\n"
-        "Jei tai buvote ne jūs, šį laišką galite ignoruoti: jūsų slaptažodis nepasikeitė."),
-    "changed_subject": "Jūsų paskyros ({council}) slaptažodis pakeistas",
-    "changed": (
-        "{greeting}\n\n"
-        "Jūsų paskyros ({council}) slaptažodis ką tik buvo pakeistas.\n\n"
-        "Jei tai padarėte jūs, daugiau nieko daryti nereikia.\n\n"
-        "Jei ne jūs, nedelsdami susikurkite naują slaptažodį čia:\n\n"
-        "{reset_link}\n\n"
-        "{never}"),
-}
 
-BG = {
-    "greeting": "Здравейте, {name},",
-    "greeting_plain": "Здравейте,",
-    "never": "Никога няма да Ви поискаме паролата – нито по телефона, нито по имейл, нито лично.",
-    "activate_subject": "Завършете създаването на профила си ({council})",
-    "activate": (
-        "{greeting}\n\n"
-        "Получихме в {site} заявка за създаване на профил ({council}) (референтен номер от "
-        "киоска: {reference}).\n\n"
-        "За да завършите, изберете парола на своя телефон, таблет или компютър:\n\n"
-        "{link}\n\n"
-        "Връзката е валидна {days} дни и може да се използва само веднъж. Ако е изтекла, поискайте "
-        "нова тук: {reset_link}\n\n"
-        "{never}\n\n"
-        "Ако не сте поискали профил, можете да пренебрегнете този имейл: нищо няма да се случи, "
-        "докато връзката не бъде използвана."),
-    "existing_subject": "Вече имате профил ({council})",
-    "existing": (
-        "{greeting}\n\n"
-        "Получихме в {site} заявка за нов профил ({council}) с този имейл адрес (референтен номер "
-        "от киоска: {reference}). Вече има профил с този адрес, затова не създадохме нов.\n\n"
-        "Ако сте забравили паролата си или не сте завършили създаването на профила, поискайте "
-        "нова връзка тук:\n\n"
-        "{reset_link}\n\n"
-        "{never}\n\n"
-        "Ако това не сте били Вие, можете да пренебрегнете този имейл: нищо не е променено."),
-    "reset_subject": "Изберете нова парола за профила си ({council})",
-    "reset": (
-        "{greeting}\n\n"
-        "Получихме заявка за смяна на паролата на Вашия профил ({council}). За да изберете нова "
-        "парола, отворете тази връзка:\n\n"
-        "{link}\n\n"
-        "Връзката е валидна {days} дни и може да се използва само веднъж.\n\n"
-        "{never}\n\n"
-        "Ако това не сте били Вие, можете да пренебрегнете този имейл: паролата Ви не е променена."),
-    "changed_subject": "Паролата на профила Ви ({council}) е сменена",
-    "changed": (
-        "{greeting}\n\n"
-        "Паролата на Вашия профил ({council}) току-що беше сменена.\n\n"
-        "Ако това сте били Вие, не е нужно да правите нищо повече.\n\n"
-        "Ако не сте били Вие, веднага изберете нова парола тук:\n\n"
-        "{reset_link}\n\n"
-        "{never}"),
-}
-
-LANGUAGES = {"en": EN, "pl": PL, "ro": RO, "lt": LT, "bg": BG}
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+TRANSLATED = ("pl", "ro", "lt", "bg")
+LANGUAGES = {"en": EN, **{language: _translated(language) for language in TRANSLATED}}
 TEMPLATES = ("activate", "existing", "reset", "changed")
 
 
