@@ -32,3 +32,18 @@ def test_an_email_in_another_language_carries_the_english_too():
     subject, body = account_emails.render("reset", "lt", council="Riverside", name="Jo", link="L", reset_link="R")
     assert subject != account_emails.render("reset", "en", council="Riverside", name="Jo", link="L")[0]
     assert "In English:" in body and body.count("L\n") >= 2
+
+
+def test_every_default_category_text_is_in_all_five_languages():
+    from central.categories import DEFAULT_CATEGORIES
+
+    def all_texts(category):
+        yield category["name"]
+        yield category["hint"]
+        for question in category["questions"]:
+            yield question["label"]
+            yield from (option["label"] for option in question.get("options", []))
+
+    missing = [(texts["en"], language) for category in DEFAULT_CATEGORIES for texts in all_texts(category)
+               for language in ("en", "pl", "ro", "lt", "bg") if not texts.get(language)]
+    assert missing == []
