@@ -61,7 +61,11 @@ class Central:
             self.proc = None
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "central", *args, "--data", str(self.data)],
+        """A `python -m central` command on this central's data (and database, if not SQLite)."""
+        database = []
+        if "--database-url" in self.serve_args:
+            database = ["--database-url", self.serve_args[self.serve_args.index("--database-url") + 1]]
+        return subprocess.run([sys.executable, "-m", "central", *args, "--data", str(self.data), *database],
                               cwd=ROOT, capture_output=True, text=True, timeout=60, env=self.env)
 
     def enrol_code(self, site: str = "Central Library") -> str:
