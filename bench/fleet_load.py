@@ -42,6 +42,7 @@ from sync.worker import SyncWorker  # noqa: E402
 from tests import effects  # noqa: E402
 from tests.helpers import fresh_postgres_database  # noqa: E402
 from tests.sync.conftest import Central  # noqa: E402
+from bench._stats import percentile  # noqa: E402
 
 KINDS = ("visitor-checkin", "appointment-arrival", "document-scan", "street-report", "account-signup",
          "signup-follow-up", "feedback")
@@ -60,11 +61,6 @@ class TimedClient(CentralClient):
         finally:
             with self.lock:
                 TimedClient.latencies.append(time.perf_counter() - started)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> int:

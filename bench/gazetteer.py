@@ -30,6 +30,7 @@ from kiosk.ui.sample import _signed  # noqa: E402
 from sync.reference import ReferenceStore  # noqa: E402
 from sync.store import open_db  # noqa: E402
 from sync.vault import Vault  # noqa: E402
+from bench._stats import percentile  # noqa: E402
 
 WORDS = ["North", "South", "East", "West", "Upper", "Lower", "Old", "New", "Little", "Great"]
 
@@ -48,11 +49,6 @@ def borough(copies: int) -> dict:
             row["postcode"] = district + row["postcode"].split(" ")[0][3:] + " " + row["postcode"].split(" ")[1]
             rows.append(row)
     return read_rows(rows).data()
-
-
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from scanner.live import LiveScanner  # noqa: E402
 from scanner.pages import make_pdf  # noqa: E402
 from scanner.quality import assess  # noqa: E402
 from scanner.samples import background, document_photo  # noqa: E402
+from bench._stats import percentile  # noqa: E402
 
 
 def live_frames(count: int) -> list[np.ndarray]:
@@ -55,11 +56,6 @@ def live_frames(count: int) -> list[np.ndarray]:
         frames += [desk] * 8
         scene += 1
     return frames[:count]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
 def main() -> None:

@@ -68,13 +68,11 @@ def device_dependency(engine):
             raise HTTPException(403, "this device has been revoked")
         return dict(row)
 
-
     return device
 
 
 def router(engine, keys, data_dir, device, throttle) -> APIRouter:
     api = APIRouter()
-    submissions_store = Submissions(engine, keys)
 
     @api.get("/healthz")
     def healthz() -> dict:

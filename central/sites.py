@@ -47,10 +47,6 @@ def register(conn, name: str) -> str:
     return name
 
 
-def names(conn) -> list[str]:
-    return list(conn.execute(select(tables.sites.c.name).order_by(tables.sites.c.name)).scalars())
-
-
 def adopt_enrolled(conn) -> None:
     """Register the sites of kiosks enrolled before sites were kept (first come, first named)."""
     known = set(conn.execute(select(tables.sites.c.slug)).scalars())

@@ -119,7 +119,7 @@ class HideMediaSecrets(logging.Filter):
         return True
 
 
-def routes(app, engine, keys, files, open311=None, throttle=None) -> None:
+def routes(app, engine, keys, files, open311, throttle) -> None:
     """Register the public tracking and media routes on `app`."""
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, HideMediaSecrets) for f in access.filters):
@@ -128,10 +128,9 @@ def routes(app, engine, keys, files, open311=None, throttle=None) -> None:
     def lookup(reference: str, request: Request) -> dict | None:
         """The facts for a reference; unknown ones count against the caller's limit."""
         client = client_of(request)
-        if throttle is not None:
-            throttle.check("track", client)
+        throttle.check("track", client)
         info = _lookup(reference)
-        if info is None and throttle is not None:
+        if info is None:
             throttle.count("track", client)
         return info
 
@@ -168,8 +167,7 @@ def routes(app, engine, keys, files, open311=None, throttle=None) -> None:
         """The photo of a report, for the back office (the URL is unguessable)."""
         missing = Response(status_code=404, headers=HEADERS)
         client = client_of(request)
-        if throttle is not None:
-            throttle.check("track", client)
+        throttle.check("track", client)
         ref = _normal(reference)
         if ref is None:
             return missing
@@ -177,8 +175,7 @@ def routes(app, engine, keys, files, open311=None, throttle=None) -> None:
             row = conn.execute(select(tables.reports.c.record_id, tables.reports.c.media_secret,
                                       tables.reports.c.has_photo).where(tables.reports.c.reference == ref)).first()
         if row is None or not row.has_photo or not hmac.compare_digest(row.media_secret.encode(), secret.encode()):
-            if throttle is not None:
-                throttle.count("track", client)
+            throttle.count("track", client)
             return missing
         sealed = files.read(row.record_id, PHOTO)
         try:

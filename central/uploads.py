@@ -32,6 +32,7 @@ import logging
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
+from email.utils import formatdate
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -93,7 +94,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 def http_date(moment: datetime) -> str:
-    return _aware(moment).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return formatdate(_aware(moment).timestamp(), usegmt=True)
 
 
 def parse_metadata(header: str) -> dict[str, str]:
@@ -185,17 +186,17 @@ class Uploads:
         router.add_api_route("/{uid}", override, methods=["POST"], include_in_schema=False)
         return router
 
-    @staticmethod
-    def error_response(exc: TusError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status,
-                            headers={"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **exc.headers})
+    @classmethod
+    def error_response(cls, exc: TusError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=cls._headers(**exc.headers))
 
     @staticmethod
     def _resumable(request: Request) -> None:
         if request.headers.get("tus-resumable") != TUS_VERSION:
             raise TusError(412, "this server speaks tus 1.0.0", {"Tus-Version": TUS_VERSION})
 
-    def _headers(self, **extra) -> dict:
+    @staticmethod
+    def _headers(**extra) -> dict:
         return {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **extra}
 
     async def _guard(self, work) -> Response:

@@ -97,12 +97,10 @@ class KioskSync:
     def short_status(self) -> str:
         """For the status line: 'Online', 'Offline, 3 waiting to send', ..."""
         s = self.status
-        if self._open_failed:
+        if self.storage_failing:
             return tr._("Cannot save: please tell a member of staff")
         if not self.enrolled:
             return tr._("Not connected to central yet")
-        if self.storage_failing:
-            return tr._("Cannot save: please tell a member of staff")
         if s.paused:
             return tr._("Sending paused: please tell a member of staff")
         waiting = tr.n_("{n} waiting to send", "{n} waiting to send", s.waiting).format(n=s.waiting)
