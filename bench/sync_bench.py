@@ -30,6 +30,7 @@ from sync.client import CentralClient  # noqa: E402
 from sync.device import open_outbox  # noqa: E402
 from sync.protocol import API  # noqa: E402
 from sync.worker import SyncWorker  # noqa: E402
+from tests.helpers import feedback, street_report  # noqa: E402
 from tests.sync.conftest import Central, enrol  # noqa: E402
 
 
@@ -61,8 +62,7 @@ def main() -> None:
         latencies = []
         for n in range(args.records):
             started = time.perf_counter()
-            outbox.enqueue("feedback", {"journey": "information", "stars": n % 5 + 1,
-                                        "comment": "Found what I needed, thank you." * (n % 3)})
+            outbox.enqueue(feedback(n, comment="Found what I needed, thank you. " * (n % 3)))
             latencies.append(time.perf_counter() - started)
         latencies.sort()
         print(f"enqueue: {args.records} records, median {1000 * statistics.median(latencies):.2f} ms, "
@@ -93,8 +93,8 @@ def main() -> None:
               f"{100 * (rss_after - rss_before) / rss_before:+.1f} % (target <= 5 %)")
 
         blob = bytes(range(256)) * (2 * 2**20 // 256)
-        for _ in range(args.attachments):
-            outbox.enqueue("report", {"what": "bench"}, attachments={"photo.jpg": blob})
+        for n in range(args.attachments):
+            outbox.enqueue(street_report(n), attachments={"photo.jpg": blob})
         size = sum(p.stat().st_size for p in outbox.attachments_dir.rglob("*") if p.is_file())
         started = time.perf_counter()
         while worker.drain_once().sent:

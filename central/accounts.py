@@ -4,14 +4,15 @@ finish it with on their own device. The kiosk never sees a password.
 - `account-signup`: a new address gets a pending account and an activation email (a
   one-time link, valid 7 days, its token kept only as a SHA-256). An address that already
   has an account gets no second one; it is emailed "You already have an account" with the
-  reset page, so nothing at the kiosk tells anyone whether the address was known. A signup
-  without a usable email address is filed for the contact team instead of being lost.
+  reset page, so nothing at the kiosk tells anyone whether the address was known. The
+  kiosk checks the address with the same rule as the record's model, so every signup that
+  reaches central has one.
 - `signup-follow-up`: a resident who left part way asked to be contacted; filed for the
   council's contact team.
 - `request_link` / `set_password`: the public pages (central/account_pages.py) use these.
 
-Every field of a record is treated as untrusted: wrong types are dropped, text is cleaned
-and cut to its column, and nothing personal is logged (ids only).
+Each record's payload was validated against its model (sync/payloads.py) before it gets
+here, and nothing personal is logged (ids only).
 
     python -m central accounts --data DIR [--reference ACC-4HJX-2M7Q] [--full]
     python -m central follow-ups --data DIR [--all]
@@ -31,31 +32,22 @@ import os
 import re
 import secrets
 import sys
-import unicodedata
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import account_emails
 from central import db as tables
 from central.visitors import mask_email, queue_email
+from sync.payloads import CODE_ALPHABET, AccountSignup, SignupFollowUp, normal_email, tidy
 
 log = logging.getLogger("central.accounts")
 
-KINDS = ("account-signup", "signup-follow-up")
 LINK_DAYS = account_emails.DAYS
 LINKS_PER_DAY = 5  # reset emails one account can be sent in a day: no mailbombing through the form
-REFERENCE_RE = re.compile(r"^ACC-[A-Z0-9]{4}-[A-Z0-9]{4}$")
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-CONTACT_WAYS = ("email", "text", "post")
-_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-# Embedding, override and isolate controls can make text display in another order than it
-# is stored (a name that reads differently to staff): dropped. Right-to-left letters stay.
-_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _LINK_RE = re.compile(r"\S*/account/activate/[A-Za-z0-9_-]+")
 LINK_REMOVED = "[link removed once sent]"
 
@@ -81,141 +73,48 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
-# ----- cleaning untrusted fields ----------------------------------------------------------------
-def text(value, limit: int) -> str:
-    """One line of text: NFC, no control or bidi-override characters, no lone surrogates,
-    spaces collapsed, at most `limit` characters. Anything but a string gives ""."""
-    if not isinstance(value, str):
-        return ""
-    value = unicodedata.normalize("NFC", value[: limit * 4]).translate(_BIDI)
-    kept = "".join(c if unicodedata.category(c) not in ("Cc", "Cs", "Zl", "Zp") else " " for c in value)
-    return " ".join(kept.split())[:limit].strip()
-
-
 def clean_email(value) -> str:
-    """The address in lower case if it is a plausible one, else "". International domains
-    are kept in their ASCII form, and addresses that only SMTPUTF8 servers take are refused:
-    the email must reach the resident through any mail server."""
-    raw = text(value, 254)
-    if not raw:
-        return ""
+    """An address typed into a page, as the record models keep them (`normal_email`), or ""."""
     try:
-        return validate_email(raw, check_deliverability=False, allow_smtputf8=False).ascii_email.lower()
-    except EmailNotValidError:
-        return ""
-
-
-def clean_mobile(value) -> str:
-    """A UK or international number in E.164 form, or "" if it is not one."""
-    raw = text(value, 40)
-    try:
-        number = phonenumbers.parse(raw, "GB") if raw else None
-    except phonenumbers.NumberParseException:
-        return ""
-    if number is None or not phonenumbers.is_valid_number(number):
-        return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def clean_postcode(value) -> str:
-    """Upper case with one space before the inward code, as the gazetteer keeps them."""
-    squeezed = re.sub(r"[^A-Z0-9]", "", text(value, 20).upper())[:8]
-    return f"{squeezed[:-3]} {squeezed[-3:]}" if len(squeezed) >= 5 else squeezed
-
-
-def clean_reference(value) -> str:
-    reference = re.sub(r"[^A-Z0-9-]", "", text(value, 40).upper())[:20]
-    return reference if REFERENCE_RE.match(reference) else ""
-
-
-def clean_day(value, earliest: date = date(1900, 1, 1)) -> str:
-    try:
-        day = date.fromisoformat(text(value, 10))
+        return normal_email(tidy(value)) if isinstance(value, str) and 0 < len(value) <= 254 else ""
     except ValueError:
         return ""
-    return day.isoformat() if earliest <= day <= date.today() else ""
-
-
-def clean_time(value) -> datetime | None:
-    """An ISO time no later than a day from now (UTC if it names no zone), else None."""
-    try:
-        moment = datetime.fromisoformat(text(value, 40))
-    except ValueError:
-        return None
-    moment = _aware(moment)
-    return moment if moment <= _now() + timedelta(days=1) else None
-
-
-def clean_language(value) -> str:
-    language = re.sub(r"[^a-z-]", "", text(value, 10).lower())[:5]
-    return language or "en"
-
-
-def _address(value) -> dict:
-    address = value if isinstance(value, dict) else {}
-    lines = address.get("lines")
-    lines = [text(line, 120) for line in lines[:6]] if isinstance(lines, list) else []
-    uprn = address.get("uprn")
-    uprn = str(uprn) if isinstance(uprn, int) and not isinstance(uprn, bool) else text(uprn, 12)
-    manual = address.get("manual")
-    return {"uprn": uprn if uprn.isdigit() and len(uprn) <= 12 else "",
-            "address_lines": json.dumps([line for line in lines if line], ensure_ascii=False),
-            "town": text(address.get("town"), 80), "postcode": clean_postcode(address.get("postcode")),
-            "address_manual": manual if isinstance(manual, bool) else False}
-
-
-def clean_signup(payload: dict) -> dict:
-    """An `account-signup` payload as the columns of `accounts` (no id, site or times)."""
-    ways = payload.get("contact_by")
-    ways = [way for way in CONTACT_WAYS if isinstance(ways, list) and way in ways]
-    return {"reference": clean_reference(payload.get("reference")), "email": clean_email(payload.get("email")),
-            "first_name": text(payload.get("first_name"), 100), "last_name": text(payload.get("last_name"), 100),
-            "mobile": clean_mobile(payload.get("mobile")), **_address(payload.get("address")),
-            "date_of_birth": clean_day(payload.get("date_of_birth")), "contact_by": json.dumps(ways),
-            "terms_version": re.sub(r"[^A-Za-z0-9._-]", "", text(payload.get("terms_version"), 40))[:20],
-            "accepted_at": clean_time(payload.get("accepted_at")),
-            "assisted_by": text(payload.get("assisted_by"), 80), "language": clean_language(payload.get("language"))}
 
 
 # ----- records as they arrive ---------------------------------------------------------------------
-def process(conn, _keys, device: dict, record_id: str, kind: str, payload: dict, notify: bool) -> None:
-    """File one signup or follow-up request (called once per record id, in its transaction).
-    The site is the kiosk's enrolled site, not what the payload says."""
-    if kind not in KINDS:
-        return
-    payload = payload if isinstance(payload, dict) else {}
-    if kind == "account-signup":
-        _signup(conn, device["site"], record_id, payload, notify)
-    else:
-        _follow_up(conn, device["site"], record_id, payload)
-    scrub_sent_links(conn)
-
-
-def _signup(conn, site: str, record_id: str, payload: dict, notify: bool) -> None:
-    fields = clean_signup(payload)
-    if not fields["email"]:
-        _no_usable_email(conn, site, record_id, payload, fields)
-        return
-    existing = _by_email(conn, fields["email"])
+# Called once per record id, in the savepoint that stores it, with the payload validated against
+# its model (sync/payloads.py). The site is the kiosk's enrolled site, not what the payload says.
+def sign_up(conn, _keys, device: dict, record_id: str, p: AccountSignup) -> None:
+    """A pending account and its activation email; or, for an address that has an account,
+    the "you already have one" email."""
+    fields = {"reference": p.reference, "email": p.email, "first_name": p.first_name, "last_name": p.last_name,
+              "mobile": p.mobile, "uprn": p.address.uprn,
+              "address_lines": json.dumps(p.address.lines, ensure_ascii=False), "town": p.address.town,
+              "postcode": p.address.postcode, "address_manual": p.address.manual,
+              "date_of_birth": p.date_of_birth.isoformat(), "contact_by": json.dumps(p.contact_by),
+              "terms_version": p.terms_version, "accepted_at": p.accepted_at, "assisted_by": p.assisted_by,
+              "language": p.language}
+    site = device["site"]
+    existing = _by_email(conn, p.email)
     if existing is None:
         token = secrets.token_urlsafe(32)
         account = _create(conn, site, record_id, fields, token)
-        if account is None and _by_email(conn, fields["email"]) is None:  # its reference was taken meanwhile
+        if account is None and _by_email(conn, p.email) is None:  # its reference was taken meanwhile
             account = _create(conn, site, record_id, {**fields, "reference": ""}, token)
         if account is not None:
             log.info("record %s: account %s made, waiting for activation", record_id, account["id"])
-            if notify:
-                _email(conn, "activate", account, record_id, token)
+            _email(conn, "activate", account, record_id, token)
+            scrub_sent_links(conn)
             return
-        existing = _by_email(conn, fields["email"])  # made meanwhile by another worker
+        existing = _by_email(conn, p.email)  # made meanwhile by another worker
     if existing is None:
         raise RuntimeError("the account could be neither made nor found")
-    if existing["reference"] == fields["reference"]:
+    if existing["reference"] == p.reference:
         log.info("record %s: a repeat of the signup that made account %s", record_id, existing["id"])
         return
     log.info("record %s: the address already has account %s; told by email", record_id, existing["id"])
-    if notify:
-        _email(conn, "existing", {**fields, "email": existing["email"], "site": site}, record_id)
+    _email(conn, "existing", {**fields, "email": existing["email"], "site": site}, record_id)
+    scrub_sent_links(conn)
 
 
 def _create(conn, site: str, record_id: str, fields: dict, token: str) -> dict | None:
@@ -238,7 +137,7 @@ def _create(conn, site: str, record_id: str, fields: dict, token: str) -> dict |
 
 def _new_reference(conn) -> str:
     while True:
-        code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
         reference = f"ACC-{code[:4]}-{code[4:]}"
         if _by_reference(conn, reference) is None:
             return reference
@@ -254,30 +153,12 @@ def _by_reference(conn, reference: str) -> dict | None:
     return dict(row) if row else None
 
 
-def _no_usable_email(conn, site: str, record_id: str, payload: dict, fields: dict) -> None:
-    """No account can be activated without an email address: the contact team gets the
-    signup instead (with what was typed as the address, so they can see the mistake)."""
-    typed = text(payload.get("email"), 254)
-    if not (typed or fields["mobile"] or json.loads(fields["address_lines"])):
-        log.warning("record %s: signup with no way to reach the resident; kept only as the record", record_id)
-        return
+def follow_up(conn, _keys, device: dict, record_id: str, p: SignupFollowUp) -> None:
+    """A resident who left part way asked to be contacted: filed for the contact team."""
     conn.execute(tables.signup_followups.insert().values(
-        record_id=record_id, reference=fields["reference"], site=site, first_name=fields["first_name"],
-        last_name=fields["last_name"], email=typed, mobile=fields["mobile"], stage="signup-email-unusable",
-        assisted_by=fields["assisted_by"], language=fields["language"], asked_at=_now(), received_at=_now()))
-    log.warning("record %s: signup without a usable email address, filed for the contact team", record_id)
-
-
-def _follow_up(conn, site: str, record_id: str, payload: dict) -> None:
-    raw_reference = re.sub(r"[^A-Z0-9-]", "", text(payload.get("reference"), 40).upper())[:20]
-    mobile = clean_mobile(payload.get("mobile")) or re.sub(r"[^0-9+ ]", "", text(payload.get("mobile"), 20))
-    conn.execute(tables.signup_followups.insert().values(
-        record_id=record_id, reference=raw_reference, site=site, first_name=text(payload.get("first_name"), 100),
-        last_name=text(payload.get("last_name"), 100),
-        email=clean_email(payload.get("email")) or text(payload.get("email"), 254), mobile=mobile.strip(),
-        stage=re.sub(r"[^a-z0-9-]", "", text(payload.get("stage"), 30).lower()),
-        assisted_by=text(payload.get("assisted_by"), 80), language=clean_language(payload.get("language")),
-        asked_at=clean_time(payload.get("asked_at")) or _now(), received_at=_now()))
+        record_id=record_id, reference=p.reference, site=device["site"], first_name=p.first_name,
+        last_name=p.last_name, email=p.email, mobile=p.mobile, stage=p.stage, assisted_by=p.assisted_by,
+        language=p.language, asked_at=min(p.asked_at, _now()), received_at=_now()))
     log.info("record %s: follow-up request filed for the contact team", record_id)
 
 
@@ -418,7 +299,7 @@ def mark_done(engine, reference: str, by: str) -> int:
     with tables.begin(engine) as conn:
         done = conn.execute(update(followups).where(
             or_(followups.c.reference == wanted.upper(), followups.c.record_id == wanted.lower()),
-            followups.c.done_at.is_(None)).values(done_at=_now(), done_by=text(by, 80)))
+            followups.c.done_at.is_(None)).values(done_at=_now(), done_by=tidy(by)[:80]))
     return done.rowcount
 
 

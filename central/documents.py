@@ -8,36 +8,22 @@ as an attachment, and the kiosk gets its receipt only once both are safe.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select
 
 from central import db as tables
+from sync.payloads import DocumentScan
 
-PDF_NAME = "documents.pdf"
-_PURPOSES = {"housing-benefit", "council-tax", "housing-register", "other"}
-
-
-def _parse_time(text: str | None) -> datetime:
-    try:
-        when = datetime.fromisoformat(text) if text else None
-    except ValueError:
-        when = None
-    return when or datetime.now(timezone.utc)
+PDF_NAME = DocumentScan.ATTACHMENT
 
 
-def process(conn, _keys, device: dict, record_id: str, kind: str, payload: dict, notify: bool) -> None:
-    """File a newly stored record (called once per record id, in its transaction)."""
-    if kind != "document-scan":
-        return
-    p = payload
-    purpose = p.get("purpose") if p.get("purpose") in _PURPOSES else "other"
+def file(conn, _keys, device: dict, record_id: str, p: DocumentScan) -> None:
+    """File a newly stored scan (once per record id, in the savepoint that stores it)."""
     conn.execute(tables.documents.insert().values(
-        receipt=str(p["receipt"])[:20], record_id=record_id, site=device["site"], device_id=device["id"],
-        purpose=purpose, kind=str(p.get("kind", "other"))[:30], reference=str(p.get("reference", ""))[:40],
-        name=str(p.get("name", ""))[:120], postcode=str(p.get("postcode", ""))[:10], pages=int(p.get("pages", 0)),
-        scanned_at=_parse_time(p.get("scanned_at"))))
+        receipt=p.receipt, record_id=record_id, site=device["site"], device_id=device["id"], purpose=p.purpose,
+        kind=p.kind, reference=p.reference, name=p.name, postcode=p.postcode, pages=p.pages,
+        scanned_at=p.scanned_at))
 
 
 def listing(engine, reference: str | None = None) -> list[dict]:

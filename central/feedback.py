@@ -6,32 +6,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from sqlalchemy import select
 
 from central import db as tables
+from sync.payloads import Feedback
 
-JOURNEYS = {"information", "visitors", "appointments", "documents", "signup", "report"}
-
-
-def process(conn, _keys, device: dict, record_id: str, kind: str, payload: dict, notify: bool) -> None:
-    """File one answer (called once per record id, in the transaction that stores it)."""
-    if kind != "feedback":
-        return
-    journey = payload.get("journey")
-    stars = payload.get("stars")
-    found = payload.get("found")
-    day = str(payload.get("day", ""))[:10]
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        day = date.today().isoformat()
+def file(conn, _keys, device: dict, record_id: str, p: Feedback) -> None:
+    """File one answer (once per record id, in the savepoint that stores it)."""
     conn.execute(tables.feedback.insert().values(
-        record_id=record_id, site=device["site"], journey=journey if journey in JOURNEYS else "information",
-        day=day, found=found if isinstance(found, bool) else None,
-        stars=stars if isinstance(stars, int) and not isinstance(stars, bool) and 1 <= stars <= 5 else None,
-        comment=str(payload.get("comment", ""))[:500], language=str(payload.get("language", ""))[:5]))
+        record_id=record_id, site=device["site"], journey=p.journey, day=p.day.isoformat(), found=p.found,
+        stars=p.stars, comment=p.comment, language=p.language))
 
 
 def summary(engine, since: str | None = None) -> list[dict]:

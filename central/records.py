@@ -12,24 +12,32 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timezone
+from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from central import accounts, documents, feedback, reports, visitors
 from central import db as tables
+from sync import payloads
 from sync.crypto import CryptoFailure, sha256_hex, unb64
 from sync.protocol import RecordResult, SubmissionBatch, receipt_message
 
 log = logging.getLogger("central.records")
 
-# kind -> the module whose `process(conn, keys, device, record_id, kind, payload, notify)` files it
-HANDLERS = {
-    **{kind: visitors for kind in visitors.PROCESSORS},
-    "document-scan": documents,
-    "feedback": feedback,
-    reports.KIND: reports,
-    **{kind: accounts for kind in accounts.KINDS},
+# kind -> what files it: `handler(conn, keys, device, record_id, payload)`, called in the
+# record's savepoint with its payload validated. Kinds without one (roll-call copies,
+# diagnostics) are stored and receipted only.
+HANDLERS: dict[str, Callable] = {
+    payloads.VisitorCheckIn.KIND: visitors.check_in,
+    payloads.VisitorSignOut.KIND: visitors.sign_out,
+    payloads.VisitorSignOutAll.KIND: visitors.sign_out,
+    payloads.AppointmentArrival.KIND: visitors.arrival,
+    payloads.DocumentScan.KIND: documents.file,
+    payloads.StreetReport.KIND: reports.file,
+    payloads.AccountSignup.KIND: accounts.sign_up,
+    payloads.SignupFollowUp.KIND: accounts.follow_up,
+    payloads.Feedback.KIND: feedback.file,
 }
 
 
@@ -45,15 +53,25 @@ class Submissions:
         self.keys = keys
 
     def store(self, batch: SubmissionBatch, dev: dict) -> list[RecordResult]:
-        """Check every record first (no database), then store the whole batch in one
+        """Check every record first (no database: its hash, its seal, its payload against
+        its kind's model), then store the whole batch in one
         transaction: one commit to disk per batch, not per record."""
         checked = [self._check(record) for record in batch.records]
         with tables.begin(self.engine) as conn:
-            return [answer if answer is not None else self._store(conn, record, dev, opened)
-                    for record, (answer, opened) in zip(batch.records, checked, strict=True)]
+            return [self._store(conn, record, dev, payload) if answer is None else self._stored(conn, record, dev)
+                    or answer for record, (answer, payload) in zip(batch.records, checked, strict=True)]
 
-    def _check(self, record) -> tuple[RecordResult | None, bytes | None]:
-        """(a rejection for a record that can never be accepted, else None; the opened payload)."""
+    def _stored(self, conn, record, dev: dict) -> RecordResult | None:
+        """A refused record central already holds (sent before central's models were
+        stricter, say): the kiosk gets its receipt, not a dead letter for what arrived."""
+        existing = conn.execute(select(tables.records.c.device_id, tables.records.c.payload_sha256).where(
+            tables.records.c.id == record.id)).first()
+        if existing is None or tuple(existing) != (dev["id"], record.payload_sha256):
+            return None
+        return self._repeat(conn, record, dev["id"])
+
+    def _check(self, record) -> tuple[RecordResult | None, payloads.Payload | None]:
+        """(a rejection for a record that can never be accepted, else None; its payload)."""
         try:
             sealed = unb64(record.payload)
         except CryptoFailure:
@@ -61,17 +79,20 @@ class Submissions:
         if sha256_hex(sealed) != record.payload_sha256:
             return RecordResult(id=record.id, status="rejected", error="payload does not match its hash"), None
         try:
-            return None, self.keys.open(sealed)
+            opened = self.keys.open(sealed)
         except CryptoFailure:
             return RecordResult(id=record.id, status="rejected", error="payload is not sealed to this council"), None
+        try:
+            return None, payloads.parse(record.kind, record.schema_version, opened)
+        except payloads.UnknownPayload as exc:
+            return RecordResult(id=record.id, status="rejected", error=str(exc)), None
+        except payloads.ValidationError as exc:
+            # Where it did not fit, never what it said: the payload is personal.
+            log.warning("record %s (%s) refused: %s", record.id, record.kind, payloads.problem(exc))
+            return RecordResult(id=record.id, status="rejected",
+                                error=f"not a {record.kind} record central can read: {payloads.problem(exc)}"), None
 
-    def _process(self, conn, record, dev: dict, opened: bytes) -> None:
-        """Act on a new record (visits, host emails...), inside the record's own savepoint."""
-        handler = HANDLERS.get(record.kind)
-        if handler is not None:
-            handler.process(conn, self.keys, dev, record.id, record.kind, json.loads(opened), notify=True)
-
-    def _store(self, conn, record, dev: dict, opened: bytes) -> RecordResult:
+    def _store(self, conn, record, dev: dict, payload: payloads.Payload) -> RecordResult:
         """Store a record and carry out everything it causes, together or not at all: one
         savepoint holds the record's row and all its effects, so a failure (or a crash) that
         undoes one undoes the other, and the kiosk's resend is then processed afresh."""
@@ -91,11 +112,9 @@ class Submissions:
         try:
             for ref in attachments:
                 conn.execute(tables.attachments.insert().values(record_id=record.id, received=False, **ref))
-            self._process(conn, record, dev, opened)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            savepoint.rollback()  # the payload is not what its kind promises: it never will be
-            log.warning("record %s (%s) refused: %s", record.id, record.kind, type(exc).__name__)
-            return RecordResult(id=record.id, status="rejected", error="central could not read this record")
+            handler = HANDLERS.get(record.kind)
+            if handler is not None:  # the visit, the host email, the filed document...
+                handler(conn, self.keys, dev, record.id, payload)
         except Exception as exc:  # noqa: BLE001 - the record and its effects wait for the resend
             savepoint.rollback()
             log.warning("record %s (%s) not stored this time: %s", record.id, record.kind, type(exc).__name__)

@@ -1,9 +1,9 @@
 """Street problems residents report at kiosks ("Report a problem"), on central's side.
 
-- `process` files each `street-report` record once, in the transaction that stores it.
-  Every field is treated as untrusted: wrong types are dropped, text is cleaned of control
-  and direction-override characters and cut to its column's length, numbers must be
-  finite and in range. Nothing of a report is ever logged but its ids.
+- `file` files each `street-report` record once, in the savepoint that stores it. Its
+  payload was validated against `sync.payloads.StreetReport` first (types, lengths, tidy
+  text, finite coordinates); a payload that does not fit never gets here. Nothing of a
+  report is ever logged but its ids.
 - A report is forwarded to the back office over Open311 (central/open311.py) once the
   record is complete: a report with a photo waits for `photo.jpg` to arrive.
 - `listing` and `retry` serve the command line:
@@ -19,11 +19,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import re
 import secrets
 import sys
-import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -32,21 +30,12 @@ from sqlalchemy import and_, select, update
 from central import categories as cats
 from central import db as tables
 from central import gazetteer
+from sync.payloads import CODE_ALPHABET, StreetReport, tidy
 
 log = logging.getLogger("central.reports")
 
-KIND = "street-report"
-PHOTO = "photo.jpg"
+PHOTO = StreetReport.ATTACHMENT
 STATES = ("pending", "sent", "failed")
-REFERENCE_RE = re.compile(r"^RPT(-[A-Z0-9]{2,10}){1,3}$")
-_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_SERVICE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,39}$")
-_DIGITS = re.compile(r"^[0-9]{1,12}$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,6})?$")
-_KEEP = {"\u200c", "\u200d"}  # joiners: part of emoji sequences and of some scripts' words
-MAX_ANSWERS = 20
 
 
 def _now() -> datetime:
@@ -60,108 +49,43 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-# ----- cleaning what kiosks send ---------------------------------------------------------------
+# ----- text that no record model checked -------------------------------------------------------
 def clean_text(value, limit: int, lines: bool = False) -> str:
-    """Text as it may be stored and shown: a str, no control, format (direction override),
-    surrogate or private-use characters, spaces collapsed, at most `limit` characters.
-    Right-to-left letters and emoji stay; anything that is not text becomes ""."""
+    """Text from outside the kiosks (the back office's answers, the council's gazetteer),
+    tidied as record text is (`sync.payloads.tidy`), line by line when `lines`, at most
+    `limit` characters; anything that is not text becomes ""."""
     if not isinstance(value, str):
         return ""
-    kept = []
-    for ch in value[: limit * 4]:
-        if ch == "\n" and lines:
-            kept.append("\n")
-        elif ch in "\t\r\n\v\f\u2028\u2029":
-            kept.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in _KEEP:
-            continue
-        else:
-            kept.append(ch)
-    text = "\n".join(" ".join(line.split()) for line in "".join(kept).split("\n"))
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    value = value[: limit * 4]
+    if lines:
+        text = "\n".join(tidy(line) for line in re.split(r"\r\n|[\n\r\u2028\u2029]", value))
+        text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    else:
+        text = tidy(value)
     return text[:limit].rstrip()
 
 
-def _number(value, low: float, high: float) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None
-    try:
-        number = float(value)
-    except (ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) and low <= number <= high else None
-
-
-def _digits(value) -> str:
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    return text if _DIGITS.match(text) else ""
-
-
-def reference_for(value, record_id: str) -> str:
-    """The kiosk's reference if it has the RPT-... shape, else one made from the record id."""
-    text = value.strip().upper() if isinstance(value, str) else ""
-    if len(text) <= 24 and REFERENCE_RE.match(text):
-        return text
+def reference_for(reference: str | None, record_id: str) -> str:
+    """The kiosk's reference, or (when it is already taken) one made from the record id."""
+    if reference:
+        return reference
     digest = hashlib.sha256(record_id.encode()).digest()
-    code = "".join(_ALPHABET[b % len(_ALPHABET)] for b in digest[:8])
+    code = "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:8])
     return f"RPT-{code[:4]}-{code[4:]}"
 
 
-def clean_answers(value, questions: list[dict] | None) -> dict:
-    """Answers by question code: true/false, short text or a number. With the category's
-    questions known, only answers to them are kept (the back office would refuse others)."""
-    if not isinstance(value, dict):
-        return {}
+def known_answers(answers: dict, questions: list[dict] | None) -> dict:
+    """With the category's questions known, only answers to them (the back office would
+    refuse others), never one with a code the Open311 request itself uses."""
     known = {q.get("code") for q in questions} if questions is not None else None
-    answers: dict = {}
-    for code, answer in list(value.items())[:MAX_ANSWERS * 2]:
-        if not isinstance(code, str) or not _SLUG.match(code) or code in cats.RESERVED_CODES:
-            continue
-        if known is not None and code not in known:
-            continue
-        if isinstance(answer, bool):
-            answers[code] = answer
-        elif isinstance(answer, str) and clean_text(answer, 200):
-            answers[code] = clean_text(answer, 200)
-        elif _number(answer, -1e12, 1e12) is not None and not isinstance(answer, str):
-            answers[code] = answer
-        if len(answers) >= MAX_ANSWERS:
-            break
-    return answers
+    return {code: answer for code, answer in answers.items()
+            if code not in cats.RESERVED_CODES and (known is None or code in known)}
 
 
-def clean_location(value) -> dict:
-    """kind, text, uprn, usrn, postcode, lat, lon: each valid or empty (None for a point)."""
-    loc = value if isinstance(value, dict) else {}
-    lat, lon = _number(loc.get("lat"), -90, 90), _number(loc.get("lon"), -180, 180)
-    if lat is None or lon is None:
-        lat = lon = None
-    kind = loc.get("kind")
-    return {"location_kind": kind if kind in ("address", "street", "postcode") else "",
-            "location_text": clean_text(loc.get("text"), 200), "uprn": _digits(loc.get("uprn")),
-            "usrn": _digits(loc.get("usrn")), "postcode": gazetteer.normal_postcode(loc.get("postcode")),
-            "lat": lat, "lon": lon}
-
-
-def clean_contact(value) -> dict:
-    """Contact details the resident chose to give, each kept only if it looks like one."""
-    contact = value if isinstance(value, dict) else {}
-    email = clean_text(contact.get("email"), 254).replace(" ", "")
-    phone = clean_text(contact.get("phone"), 30)
-    phone_ok = re.fullmatch(r"\+?[0-9 ()-]{6,30}", phone) and sum(c.isdigit() for c in phone) >= 6
-    return {"contact_name": clean_text(contact.get("name"), 120),
-            "contact_email": email if _EMAIL.match(email) else "",
-            "contact_phone": phone if phone_ok else ""}
-
-
-def _reported_at(value) -> datetime:
-    """When the resident reported it; now if the kiosk's time is missing, odd or in the future."""
-    try:
-        moment = aware(datetime.fromisoformat(value)) if isinstance(value, str) and len(value) <= 40 else None
-    except ValueError:
-        moment = None
+def _reported_at(moment: datetime) -> datetime:
+    """When the resident reported it; now if the kiosk's clock put it in the future or long ago."""
     now = _now()
-    return moment if moment is not None and now - timedelta(days=366) < moment < now + timedelta(hours=1) else now
+    return moment if now - timedelta(days=366) < moment < now + timedelta(hours=1) else now
 
 
 def public_place(location: dict, streets: tuple[dict, dict]) -> tuple[str, str]:
@@ -200,47 +124,40 @@ def categories(conn) -> dict[str, dict]:
 
 
 # ----- processing records as they arrive -----------------------------------------------------------
-def process(conn, _keys, device: dict, record_id: str, kind: str, payload, notify: bool) -> None:
-    """File a newly stored report (called once per record id, in its transaction)."""
-    if kind != KIND:
-        return
-    if not isinstance(payload, dict):
-        log.warning("report record %s is not an object: stored, not filed", record_id)
-        return
-    values = report_values(conn, device, record_id, payload)
+def file(conn, _keys, device: dict, record_id: str, p: StreetReport) -> None:
+    """File a newly stored report (once per record id, in the savepoint that stores it)."""
+    values = report_values(conn, device, record_id, p)
     conn.execute(tables.reports.insert().values(**values))
     log.info("report %s filed from record %s (%s)", values["reference"], record_id,
              "waiting for its photo" if values["has_photo"] else "complete")
 
 
-def report_values(conn, device: dict, record_id: str, p: dict) -> dict:
-    """The `reports` row for payload `p`: cleaned, with the council's own service code."""
-    reference = reference_for(p.get("reference"), record_id)
+def report_values(conn, device: dict, record_id: str, p: StreetReport) -> dict:
+    """The `reports` row for report `p`, with the council's own service code."""
+    reference = p.reference
     taken = conn.execute(select(tables.reports.c.record_id).where(tables.reports.c.reference == reference)).scalar()
     if taken is not None:
         log.warning("report record %s repeats a reference in use: filed under its own", record_id)
         reference = reference_for(None, record_id)
-    category = p.get("category") if isinstance(p.get("category"), str) and _SLUG.match(p["category"]) else ""
-    known = categories(conn).get(category)
-    service_code = known["service_code"] if known else (
-        p.get("service_code") if isinstance(p.get("service_code"), str) and _SERVICE_CODE.match(p["service_code"])
-        else "")
-    location = clean_location(p.get("location"))
+    known = categories(conn).get(p.category)
+    service_code = known["service_code"] if known else p.service_code
+    loc = p.location
+    location = {"location_kind": loc.kind, "location_text": loc.text, "uprn": loc.uprn, "usrn": loc.usrn,
+                "postcode": loc.postcode, "lat": loc.lat, "lon": loc.lon}
     street, town = public_place(location, published(conn, gazetteer.DOCUMENT, gazetteer.places))
     has_photo = conn.execute(select(tables.attachments.c.name).where(
         tables.attachments.c.record_id == record_id, tables.attachments.c.name == PHOTO)).first() is not None
-    language = p.get("language") if isinstance(p.get("language"), str) and _LANGUAGE.match(p["language"]) else ""
+    contact = p.contact
     now = _now()
     return dict(
-        reference=reference, record_id=record_id, site=str(device["site"])[:80], device_id=device["id"],
-        category=category or "unknown", service_code=service_code, **location,
-        street=street, town=town, landmark=clean_text(p.get("landmark"), 200),
-        description=clean_text(p.get("description"), 2000, lines=True),
-        answers=json.dumps(clean_answers(p.get("answers"), known["questions"] if known else None),
-                           ensure_ascii=False),
-        **clean_contact(p.get("contact")), has_photo=has_photo, media_secret=secrets.token_urlsafe(24),
-        language=language, reported_at=_reported_at(p.get("reported_at")), received_at=now,
-        state="pending" if service_code else "failed", attempts=0, next_at=now, unsure=False,
+        reference=reference, record_id=record_id, site=device["site"], device_id=device["id"],
+        category=p.category, service_code=service_code, **location, street=street, town=town,
+        landmark=p.landmark, description=p.description,
+        answers=json.dumps(known_answers(p.answers, known["questions"] if known else None), ensure_ascii=False),
+        contact_name=contact.name if contact else "", contact_email=contact.email if contact else "",
+        contact_phone=contact.phone if contact else "", has_photo=has_photo,
+        media_secret=secrets.token_urlsafe(24), language=p.language, reported_at=_reported_at(p.reported_at),
+        received_at=now, state="pending" if service_code else "failed", attempts=0, next_at=now, unsure=False,
         last_error=None if service_code else "no Open311 service code for this category",
         status="", status_notes="")
 

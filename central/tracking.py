@@ -25,8 +25,9 @@ from central import categories as cats
 from central import db as tables
 from central import pages
 from central.throttle import client_of
-from central.reports import PHOTO, REFERENCE_RE, aware, categories
+from central.reports import PHOTO, aware, categories
 from sync.crypto import CryptoFailure
+from sync.payloads import REPORT_REFERENCE
 
 log = logging.getLogger("central.tracking")
 HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
@@ -105,7 +106,7 @@ def not_known(reference: str | None) -> HTMLResponse:
 
 def _normal(reference: str) -> str | None:
     text = reference.strip().upper()
-    return text if len(text) <= 24 and REFERENCE_RE.match(text) else None
+    return text if re.fullmatch(REPORT_REFERENCE, text) else None
 
 
 class HideMediaSecrets(logging.Filter):

@@ -28,11 +28,21 @@ from sqlalchemy import select, update
 from central import db as tables
 from central import sites
 from central.publishing import publish
+from sync.payloads import CODE_ALPHABET  # no 0/O, 1/I/L, as the kiosk's codes
+from sync.payloads import (
+    MAX_COMPANY,
+    MAX_VISITOR_NAME,
+    AppointmentArrival,
+    VisitorCheckIn,
+    VisitorSignOut,
+    VisitorSignOutAll,
+    normal_email,
+    tidy,
+)
 from sync.protocol import API, LookupRequest, OnSite, OnSiteVisit, ReturningVisitor, site_document, site_slug
 
 log = logging.getLogger("central.visitors")
 
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as kiosk.core.visitors.codes: no 0/O, 1/I/L
 
 
 def _now() -> datetime:
@@ -46,14 +56,6 @@ def email_key(email: str) -> str:
 def mask_email(email: str) -> str:
     local, _sep, domain = email.partition("@")
     return f"{local[:1]}•••@{domain}" if domain else ""
-
-
-def _parse_time(text: str | None) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text) if text else _now()
-    except ValueError:
-        moment = _now()
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 # ----- reference data ---------------------------------------------------------------------------
@@ -124,14 +126,20 @@ def create_invite(conn, keys, site: str, visitor: str, host_id: str, day: date, 
                   email: str = "", sender: str | None = None) -> str:
     """A one-time invitation; republishes the site's invites. Queues the invitation email
     (with its QR code) when `email` is given and sending is set up (`sender`)."""
+    visitor, company = tidy(visitor), tidy(company)
+    if not 0 < len(visitor) <= MAX_VISITOR_NAME or len(company) > MAX_COMPANY:
+        # the kiosk checks the visitor in under these: they must fit its record (sync/payloads.py)
+        raise ValueError(f"the visitor's name must be 1 to {MAX_VISITOR_NAME} characters, "
+                         f"their organisation at most {MAX_COMPANY}")
+    email = normal_email(email) if email.strip() else ""
     site = sites.register(conn, site)
     host = conn.execute(select(tables.hosts).where(tables.hosts.c.id == host_id,
                                                    tables.hosts.c.active.is_(True))).mappings().first()
     if host is None:
         raise ValueError(f"no host {host_id!r} in the directory")
     code = new_code(conn)
-    conn.execute(tables.invites.insert().values(code=code, site=site, visitor=visitor.strip(), company=company.strip(),
-                                                email=email.strip().lower(), host_id=host_id, day=day.isoformat(),
+    conn.execute(tables.invites.insert().values(code=code, site=site, visitor=visitor, company=company,
+                                                email=email, host_id=host_id, day=day.isoformat(),
                                                 created_at=_now()))
     publish_invites(conn, keys, site)
     if email and sender:
@@ -167,54 +175,49 @@ def queue_email(conn, to: str, subject: str, body: str, record_id: str | None,
 
 
 # ----- processing records as they arrive ---------------------------------------------------------
-def process(conn, keys, device: dict, record_id: str, kind: str, payload: dict, notify: bool) -> None:
-    """Act on one newly stored record (called once per record id, in its transaction)."""
-    handler = PROCESSORS.get(kind)
-    if handler is not None:
-        handler(conn, keys, device, record_id, payload, notify)
-
-
-def _checkin(conn, keys, device, record_id, p, notify) -> None:
-    when = _parse_time(p.get("checked_in_at"))
+# Each is called once per record id, in the savepoint that stores it, with the record's payload
+# already validated against its model (sync/payloads.py).
+def check_in(conn, keys, device: dict, record_id: str, p: VisitorCheckIn) -> None:
+    """The visit on the register, the invitation used, the visitor remembered, the host told."""
+    when = p.checked_in_at
     site = device["site"]
     conn.execute(tables.visits.insert().values(
-        visit_id=p["visit_id"], site=site, device_id=device["id"], name=p["name"], company=p.get("company", ""),
-        host_id=p["host_id"], host_name=p.get("host_name", ""), checked_in_at=when))
-    if p.get("invite_code"):
-        used = conn.execute(update(tables.invites).where(tables.invites.c.code == p["invite_code"],
+        visit_id=p.visit_id, site=site, device_id=device["id"], name=p.name, company=p.company,
+        host_id=p.host_id, host_name=p.host_name, checked_in_at=when))
+    if p.invite_code:
+        used = conn.execute(update(tables.invites).where(tables.invites.c.code == p.invite_code,
                                                          tables.invites.c.used_at.is_(None)).values(used_at=when))
         if used.rowcount:
             publish_invites(conn, keys, site)  # other kiosks of the site stop offering it
-    if p.get("email"):
-        key = email_key(p["email"])
-        values = dict(name=p["name"], company=p.get("company", ""), vehicle=p.get("vehicle", ""), last_visit=when)
+    if p.email:
+        key = email_key(p.email)
+        values = dict(name=p.name, company=p.company, vehicle=p.vehicle, last_visit=when)
         if conn.execute(update(tables.visitors).where(tables.visitors.c.site == site,
                                                       tables.visitors.c.email_sha256 == key).values(**values)).rowcount == 0:
             conn.execute(tables.visitors.insert().values(site=site, email_sha256=key, **values))
-    host = conn.execute(select(tables.hosts).where(tables.hosts.c.id == p["host_id"])).mappings().first()
-    if notify and host is not None:
-        company = f" from {p['company']}" if p.get("company") else ""
+    host = conn.execute(select(tables.hosts).where(tables.hosts.c.id == p.host_id)).mappings().first()
+    if host is not None:
+        company = f" from {p.company}" if p.company else ""
         late = ("\n\nThe kiosk was offline when they signed in, so this message may be late; they were "
-                "asked to wait at the meet-and-greet point.") if p.get("kiosk_offline") else ""
-        queue_email(conn, host["email"], f"Your visitor {p['name']} has arrived",
-                    f"Hello {host['name']},\n\n{p['name']}{company} signed in at {site} at "
+                "asked to wait at the meet-and-greet point.") if p.kiosk_offline else ""
+        queue_email(conn, host["email"], f"Your visitor {p.name} has arrived",
+                    f"Hello {host['name']},\n\n{p.name}{company} signed in at {site} at "
                     f"{when.astimezone():%H:%M} to see you.{late}\n", record_id=record_id)
 
 
-def _signout(conn, _keys, device, _record_id, p, _notify) -> None:
-    ids = p.get("visit_ids") or [p.get("visit_id")]
-    when = _parse_time(p.get("signed_out_at"))
-    conn.execute(update(tables.visits).where(tables.visits.c.visit_id.in_([i for i in ids if i]),
-                                             tables.visits.c.signed_out_at.is_(None)).values(signed_out_at=when))
+def sign_out(conn, _keys, device: dict, _record_id: str, p: VisitorSignOut | VisitorSignOutAll) -> None:
+    """The visits signed out (those of this kiosk's site only)."""
+    conn.execute(update(tables.visits).where(tables.visits.c.visit_id.in_(p.visit_ids),
+                                             tables.visits.c.site == device["site"],
+                                             tables.visits.c.signed_out_at.is_(None)).values(
+        signed_out_at=p.signed_out_at))
 
 
-def _arrival(conn, _keys, device, _record_id, p, _notify) -> None:
-    conn.execute(update(tables.appointments).where(tables.appointments.c.reference == p.get("reference"))
-                 .values(arrived_at=_parse_time(p.get("arrived_at")), ticket=p.get("ticket")))
-
-
-PROCESSORS = {"visitor-checkin": _checkin, "visitor-signout": _signout, "visitor-signout-all": _signout,
-              "appointment-arrival": _arrival}
+def arrival(conn, _keys, device: dict, _record_id: str, p: AppointmentArrival) -> None:
+    """The appointment (at this kiosk's site) marked arrived, with the resident's ticket."""
+    conn.execute(update(tables.appointments).where(tables.appointments.c.reference == p.reference,
+                                                   tables.appointments.c.site == device["site"])
+                 .values(arrived_at=p.arrived_at, ticket=p.ticket))
 
 
 # ----- endpoints ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pathlib import Path
 from sync import SyncError
 from sync.client import CentralClient
 from sync.device import open_outbox
+from sync.payloads import Diagnostic
 from sync.store import StorageFailed
 from sync.worker import SyncWorker
 
@@ -62,7 +63,7 @@ def selftest(args) -> int:
     run = uuid.uuid4().hex[:8]
     started = time.perf_counter()
     for n in range(args.count):
-        outbox.enqueue("diagnostic", {"selftest": run, "n": n, "device": identity.device_id})
+        outbox.enqueue(Diagnostic(selftest=run, n=n, device=identity.device_id))
     queued = time.perf_counter() - started
     print(f"queued {args.count} diagnostic records in {queued:.2f} s ({args.count / max(queued, 1e-9):.0f}/s)")
     if args.queue_only:

@@ -1,7 +1,7 @@
 """The durable outbox: every record the kiosk must deliver, until central has it.
 
     >>> box = Outbox(open_db(tmp / "kiosk.db"), tmp / "attachments", council_public_b64)
-    >>> record_id = box.enqueue("feedback", {"stars": 5})          # doctest: +SKIP
+    >>> record_id = box.enqueue(Feedback(journey="report", stars=5, day=today))  # doctest: +SKIP
     >>> batch = box.claim(100)                                     # doctest: +SKIP
     >>> box.ack(record_id, receipt)                                # doctest: +SKIP
 
@@ -37,15 +37,15 @@ import uuid6
 
 from sync import SyncError
 from sync.crypto import seal, sha256_hex
-from sync.protocol import KIND_RE, MAX_PAYLOAD_BYTES, NAME_RE, UUID_RE
+from sync.payloads import Payload
+from sync.protocol import MAX_PAYLOAD_BYTES, NAME_RE, UUID_RE
 from sync.store import StorageFailed, fsync_dir, transaction
 
-_KIND = re.compile(KIND_RE)
 _NAME = re.compile(NAME_RE)
 
 
 class OutboxError(SyncError):
-    """A record could not be queued (bad kind, too large, unreadable attachment). When the
+    """A record could not be queued (not a payload, too large, unreadable attachment). When the
     device's storage itself refuses, the error is `StorageFailed` (sync.store)."""
 
 
@@ -127,25 +127,24 @@ class Outbox:
         self.db.conn.close()
 
     # ----- writing ----------------------------------------------------------------------
-    def enqueue(self, kind: str, payload: dict, *, schema_version: int = 1,
-                attachments: dict[str, bytes] | None = None, record_id: str | None = None,
-                also=None) -> str:
+    def enqueue(self, payload: Payload, *, attachments: dict[str, bytes] | None = None,
+                record_id: str | None = None, also=None) -> str:
         """Seal and queue one record (and its attachments); returns its id once committed.
+        Its kind and schema version are the payload model's (sync/payloads.py).
 
         `also(db)`, if given, runs inside the same transaction: a journey's own local state
         (say, the on-site register) commits together with its record or not at all.
         `record_id` lets a journey name the record first (a UUIDv7 from `new_id()`)."""
-        if not _KIND.match(kind):
-            raise OutboxError(f"invalid record kind {kind!r}")
-        plaintext = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        sealed = seal(plaintext, self.council_public_b64)
+        if not isinstance(payload, Payload):
+            raise OutboxError(f"a record's payload must be one of sync.payloads' models, not {type(payload).__name__}")
+        sealed = seal(payload.to_json(), self.council_public_b64)
         if len(sealed) > MAX_PAYLOAD_BYTES:
             raise OutboxError("the record is too large to send")
         record_id = record_id or new_id()
         if not UUID_RE.match(record_id):
             raise OutboxError("invalid record id")
         with _storage(self, "save a record"):
-            return self._enqueue(kind, schema_version, sealed, record_id, attachments or {}, also)
+            return self._enqueue(payload.KIND, payload.VERSION, sealed, record_id, attachments or {}, also)
 
     def _enqueue(self, kind, schema_version, sealed, record_id, attachments, also) -> str:
         refs = self._write_attachments(record_id, attachments)

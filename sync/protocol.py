@@ -1,4 +1,5 @@
-"""The wire schema between kiosks and central: the one module both sides import.
+"""The wire schema between kiosks and central: the envelope of every request and record
+(each record's payload has its own model in `sync/payloads.py`).
 
 Every record travels once, identified end to end by its UUIDv7 `id`; its personal content
 is a sealed box only central can open, and `payload_sha256` is the hash of those sealed

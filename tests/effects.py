@@ -32,15 +32,12 @@ from central import db as tables
 from central import visitors as central_visitors
 from central.categories import publish_categories
 from central.keys import load_or_create
+from sync import payloads
 
 HOSTS = [{"id": f"h{n}", "name": f"Host {n}", "department": "Planning", "email": f"host{n}@council.example"}
          for n in range(5)]
 KINDS = ("visitor-checkin", "visitor-signout", "appointment-arrival", "document-scan", "street-report",
          "account-signup", "signup-follow-up", "feedback")
-
-
-def _iso() -> str:
-    return datetime.now(timezone.utc).isoformat()
 
 
 def prepare_central(data: Path, site: str, appointments: int, database_url: str | None = None) -> None:
@@ -77,49 +74,65 @@ class Workload:
         n = self._n
         payload, files, record_id = self._payload(kind, n)
         files = files if self.attachments else {}
-        record_id = outbox.enqueue(kind, payload, attachments=files or None, record_id=record_id)
-        self.queued[record_id] = (kind, payload, files)
+        record_id = outbox.enqueue(payload, attachments=files or None, record_id=record_id)
+        self.queued[record_id] = (kind, payload.model_dump(mode="json"), files)
         if kind == "visitor-checkin":
             self._visits.append(record_id)
         return record_id
 
-    def _payload(self, kind: str, n: int) -> tuple[dict, dict, str | None]:
+    def _payload(self, kind: str, n: int) -> tuple[payloads.Payload, dict, str | None]:
         from sync.outbox import new_id
 
+        now = datetime.now(timezone.utc)
         if kind == "visitor-checkin":
             host = HOSTS[n % len(HOSTS)]
-            return ({"type": "walk-in", "name": f"Visitor {n}", "company": "Acme", "email": f"visitor{n}@example.com",
-                     "host_id": host["id"], "host_name": host["name"], "purpose": "meeting", "vehicle": "",
-                     "visit_id": (rid := new_id()), "site": self.site, "checked_in_at": _iso(), "kiosk_offline": False},
-                    {"signature.png": b"\x89PNG" + bytes([n % 256]) * 300} if n % 3 == 0 else {}, rid)
+            rid = new_id()
+            return (payloads.VisitorCheckIn(
+                type="walk-in", name=f"Visitor {n}", company="Acme", email=f"visitor{n}@example.com",
+                host_id=host["id"], host_name=host["name"], purpose="meeting", visit_id=rid, site=self.site,
+                checked_in_at=now), {"signature.png": b"\x89PNG" + bytes([n % 256]) * 300} if n % 3 == 0 else {}, rid)
         if kind == "visitor-signout":
             visit = self._visits.pop(0)
-            return {"visit_id": visit, "visit_ids": [visit], "signed_out_at": _iso(), "how": "badge"}, {}, None
+            return payloads.VisitorSignOut(visit_id=visit, signed_out_at=now, how="badge"), {}, None
         if kind == "appointment-arrival":
             self._arrivals += 1  # each arrival a different booked appointment (prepare_central made them)
-            return {"reference": f"APT{self._arrivals:05d}", "arrived_at": _iso(), "ticket": f"H{n:03d}"}, {}, None
+            return payloads.AppointmentArrival(reference=f"APT{self._arrivals:05d}", arrived_at=now,
+                                               ticket=f"H{n:03d}"), {}, None
         if kind == "document-scan":
-            return ({"receipt": f"DOC{n:07d}", "purpose": "benefits", "kind": "payslip", "reference": f"4001{n:04d}",
-                     "pages": 1, "scanned_at": _iso()},
+            return (payloads.DocumentScan(receipt=reference("DOC", n), purpose="housing-benefit", kind="income",
+                                          reference=f"4001{n:04d}", pages=1, scanned_at=now),
                     {"documents.pdf": b"%PDF-1.4\n" + hashlib.sha256(str(n).encode()).digest() * 40}, None)
         if kind == "street-report":
-            return ({"reference": f"RPT-K{n:05d}", "category": "fly-tipping", "service_code": "FLYTIP",
-                     "answers": {"amount": "car", "hazardous": False},
-                     "location": {"kind": "postcode", "text": "", "postcode": "RV1 2AB"},
-                     "landmark": "By the bus stop", "description": f"Mattress {n}", "language": "en",
-                     "site": self.site, "reported_at": _iso()},
+            return (payloads.StreetReport(
+                reference=reference("RPT", n), category="fly-tipping", service_code="FLYTIP",
+                answers={"amount": "car", "hazardous": False},
+                location=payloads.Location(kind="postcode", postcode="RV1 2AB"), landmark="By the bus stop",
+                description=f"Mattress {n}", language="en", site=self.site, reported_at=now),
                     {"photo.jpg": b"\xff\xd8\xff\xe0" + bytes([n % 256]) * 500} if n % 2 else {}, None)
         if kind == "account-signup":
-            return ({"reference": f"ACC-{n:04d}-WKLD", "first_name": "Jo", "last_name": f"Resident{n}",
-                     "email": f"resident{n}@example.com", "address": {"lines": ["1 Mill Lane"], "town": "Riverside",
-                     "postcode": "RV1 2AB"}, "date_of_birth": "1980-04-01", "contact_by": ["email"],
-                     "terms_version": "2026-04", "accepted_at": _iso(), "language": "en"}, {}, None)
+            return (payloads.AccountSignup(
+                reference=reference("ACC", n), first_name="Jo", last_name=f"Resident {n}",
+                email=f"resident{n}@example.com", address=payloads.Address(lines=["1 Mill Lane"], town="Riverside",
+                                                                          postcode="RV1 2AB"),
+                date_of_birth=date(1980, 4, 1), contact_by=["email"], terms_version="2026-04", accepted_at=now,
+                language="en"), {}, None)
         if kind == "signup-follow-up":
-            return ({"reference": f"ACC-{n:04d}-HELP", "first_name": "Sam", "last_name": f"Helped{n}",
-                     "email": f"helped{n}@example.com", "stage": "address", "asked_at": _iso(), "language": "en"},
-                    {}, None)
-        return ({"journey": "visitors", "found": n % 2 == 0, "stars": n % 5 + 1, "comment": "", "language": "en",
-                 "day": date.today().isoformat()}, {}, None)
+            return (payloads.SignupFollowUp(reference=reference("ACC", 10**6 + n), first_name="Sam",
+                                            last_name=f"Helped {n}", email=f"helped{n}@example.com",
+                                            stage="address", asked_at=now, language="en"), {}, None)
+        return (payloads.Feedback(journey="visitors", found=n % 2 == 0, stars=n % 5 + 1, language="en",
+                                  day=date.today()), {}, None)
+
+
+def reference(prefix: str, n: int) -> str:
+    """A reference of the kiosk's shape (`RPT-XXXX-XXXX`), different for each n."""
+    alphabet = payloads.CODE_ALPHABET
+    digits = []
+    for _ in range(8):
+        n, digit = divmod(n, len(alphabet))
+        digits.append(alphabet[digit])
+    code = "".join(reversed(digits))
+    return f"{prefix}-{code[:4]}-{code[4:]}"
 
 
 def _counts(conn, column) -> dict[str, int]:

@@ -1,6 +1,10 @@
 """Small helpers shared by tests."""
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sync import payloads
 
 
 class FakeClock:
@@ -78,3 +82,45 @@ def fresh_postgres_database(url: str) -> str:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
     return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+# ----- records of real kinds, for tests of the transport ------------------------------------------
+def feedback(n: int = 0, comment: str = "", stars: int | None = None) -> "payloads.Feedback":
+    """A small, valid record (feedback): what the transport tests queue when the kind is not the point."""
+    from datetime import date
+
+    from sync import payloads
+
+    return payloads.Feedback(journey="information", stars=stars or n % 5 + 1, comment=comment, day=date.today())
+
+
+def street_report(n: int = 0, description: str = "Fly-tipping by the bins") -> "payloads.StreetReport":
+    """A valid street report (the kind that carries a photo), different for each n."""
+    from datetime import datetime, timezone
+
+    from sync import payloads
+    from tests.effects import reference
+
+    return payloads.StreetReport(reference=reference("RPT", n), category="fly-tipping", description=description,
+                                 location=payloads.Location(kind="postcode", postcode="RV1 2AB"),
+                                 reported_at=datetime.now(timezone.utc))
+
+
+def account_signup(first_name: str, last_name: str, email: str, mobile: str = "") -> "payloads.AccountSignup":
+    """A valid signup naming a resident (to prove it is never readable at rest)."""
+    from datetime import date, datetime, timezone
+
+    from sync import payloads
+
+    return payloads.AccountSignup(
+        reference="ACC-4HJX-2M7Q", first_name=first_name, last_name=last_name, email=email, mobile=mobile,
+        address=payloads.Address(lines=["14 Mill Lane"], town="Riverside", postcode="RV1 2AB"),
+        date_of_birth=date(1980, 4, 1), contact_by=["email"], terms_version="2026-04",
+        accepted_at=datetime.now(timezone.utc))
+
+
+def queued(keys, record) -> "payloads.Payload":
+    """A queued record's payload opened with the council's key and read by its model, as central reads it."""
+    from sync import payloads
+
+    return payloads.parse(record.kind, record.schema_version, keys.open(record.payload))

@@ -16,9 +16,8 @@ from datetime import date
 
 from kiosk.core.residents.validate import clean_text
 from kiosk.core.visitors.validation import Invalid
-
-JOURNEYS = ("information", "visitors", "appointments", "documents", "signup", "report")
-MAX_COMMENT = 500
+from sync import payloads
+from sync.payloads import JOURNEYS, MAX_COMMENT
 
 
 def _(message: str) -> str:
@@ -62,7 +61,6 @@ class FeedbackBox:
 
     def send(self, answer: Feedback, language: str) -> str:
         answer = answer.checked()
-        payload = {"journey": answer.journey, "found": answer.found, "stars": answer.stars,
-                   "comment": answer.comment, "language": language, "site": self.site,
-                   "day": self.today().isoformat()}
-        return self.outbox.enqueue("feedback", payload)
+        return self.outbox.enqueue(payloads.Feedback(
+            journey=answer.journey, found=answer.found, stars=answer.stars, comment=answer.comment,
+            language=language, site=self.site, day=self.today()))

@@ -46,6 +46,10 @@ def enrol(client, app, site: str = "Central Library", name: str = "kiosk-1") -> 
                   body["signing_key"])
 
 
+# a valid record that names nobody and causes nothing but its row (and its attachments)
+DIAGNOSTIC = {"selftest": "0123abcd", "n": 0}
+
+
 def sealed(device: Device, kind: str, payload: dict, record_id: str | None = None,
            attachments: dict[str, bytes] | None = None) -> tuple[dict, dict[str, bytes]]:
     """A wire record as a kiosk builds it (payload and files sealed to the council), and the

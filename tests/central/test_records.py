@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from central import db as tables
-from central import visitors
+from central import records, visitors
 from sync.outbox import new_id
 from sync.protocol import API
 
@@ -51,13 +51,13 @@ def test_when_processing_fails_neither_the_record_nor_any_effect_stays(app, clie
     """A check-in whose processing fails half way (after the visit row, before the email)
     is not stored at all: the kiosk is told to send it again, and the resend does it all."""
     engine = app.state.engine
-    real = visitors.PROCESSORS["visitor-checkin"]
+    real = records.HANDLERS["visitor-checkin"]
 
     def half_then_fail(conn, *args):
         real(conn, *args)  # the visit, the returning visitor and the host email are written...
         raise RuntimeError("...and then the database connection drops")
 
-    monkeypatch.setitem(visitors.PROCESSORS, "visitor-checkin", half_then_fail)
+    monkeypatch.setitem(records.HANDLERS, "visitor-checkin", half_then_fail)
     visit_id = new_id()
     record, _files = sealed(desk, "visitor-checkin", checkin(visit_id), record_id=visit_id)
     first = submit(client, desk, record).json()["results"][0]
@@ -66,7 +66,7 @@ def test_when_processing_fails_neither_the_record_nor_any_effect_stays(app, clie
     assert count(engine, tables.visits) == 0 and count(engine, tables.notifications) == 0
     assert count(engine, tables.visitors) == 0
 
-    monkeypatch.setitem(visitors.PROCESSORS, "visitor-checkin", real)
+    monkeypatch.setitem(records.HANDLERS, "visitor-checkin", real)
     again = submit(client, desk, record).json()["results"][0]
     assert again["status"] == "accepted" and again["receipt"]
     assert count(engine, tables.records) == 1 and count(engine, tables.visits) == 1
@@ -88,5 +88,6 @@ def test_a_payload_that_does_not_fit_its_kind_is_refused_alone(app, client, desk
     good, _ = sealed(desk, "visitor-checkin", checkin(good_id), record_id=good_id)
     results = submit(client, desk, broken, good).json()["results"]
     assert [r["status"] for r in results] == ["rejected", "accepted"]
-    assert "could not read" in results[0]["error"]
+    assert results[0]["error"] == ("not a visitor-checkin record central can read: these fields do not fit: "
+                                   "checked_in_at, name, type")
     assert count(app.state.engine, tables.records) == 1 and count(app.state.engine, tables.visits) == 1

@@ -21,7 +21,8 @@ from sync.protocol import API
 from sync.uploads import AttachmentUploader
 from tests.sync.conftest import free_port
 
-from .conftest import data_files, enrol, sealed, submit
+from .conftest import DIAGNOSTIC, data_files, enrol, sealed, submit
+from tests.helpers import street_report
 
 TUS = {"Tus-Resumable": "1.0.0"}
 OCTETS = {"Content-Type": "application/offset+octet-stream"}
@@ -40,7 +41,7 @@ def kiosk(app, client):
 @pytest.fixture
 def waiting(client, kiosk):
     """A record at central, waiting for its 200 KB PDF."""
-    record, files = sealed(kiosk, "diagnostic", {"upload": "test"},
+    record, files = sealed(kiosk, "diagnostic", DIAGNOSTIC,
                            attachments={"documents.pdf": b"%PDF-1.4 " + bytes(range(256)) * 800})
     assert submit(client, kiosk, record).json()["results"][0]["status"] == "incomplete"
     return record, files["documents.pdf"]
@@ -99,7 +100,7 @@ def test_another_kiosks_upload_does_not_exist_for_it(app, client, kiosk, waiting
 
 def test_creation_with_upload_never_grows_past_upload_length(app, client, kiosk):
     """Ten creations, each claiming 53 bytes but sending 8 MiB, store nothing at all."""
-    record, files = sealed(kiosk, "diagnostic", {"note": 1}, attachments={"note.txt": b"x" * 5})
+    record, files = sealed(kiosk, "diagnostic", DIAGNOSTIC, attachments={"note.txt": b"x" * 5})
     submit(client, kiosk, record)
     small = files["note.txt"]
     for _ in range(10):
@@ -132,7 +133,7 @@ def test_creation_with_upload_completes_the_record(app, client, kiosk, waiting):
 
 def test_one_patch_may_carry_a_large_file_whole(app, client, kiosk):
     """tuspy and tus-js-client send the whole file in one PATCH by default: 20 MiB goes."""
-    record, files = sealed(kiosk, "diagnostic", {"upload": "large"},
+    record, files = sealed(kiosk, "diagnostic", DIAGNOSTIC,
                            attachments={"documents.pdf": bytes(range(256)) * (80 * 1024)})
     submit(client, kiosk, record)
     data = files["documents.pdf"]
@@ -229,7 +230,7 @@ def test_the_kiosk_stops_when_an_upload_does_not_advance(tmp_path):
 
     keys = CouncilKeys.generate()
     outbox = Outbox(open_db(tmp_path / "kiosk.db"), tmp_path / "attachments", keys.public_b64)
-    record_id = outbox.enqueue("document-scan", {"x": 1}, attachments={"documents.pdf": b"p" * 300_000})
+    record_id = outbox.enqueue(street_report(), attachments={"documents.pdf": b"p" * 300_000})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), StuckTus)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -4,7 +4,6 @@ sending through a real outbox (sealed), the receipt slip."""
 from __future__ import annotations
 
 import io
-import json
 
 import cv2
 import numpy as np
@@ -24,7 +23,7 @@ from scanner.detect import Quad
 from scanner.samples import document_photo, empty_scene
 from sync.outbox import Outbox
 from sync.store import open_db
-from tests.helpers import readable_at_rest
+from tests.helpers import queued, readable_at_rest
 
 
 @pytest.mark.parametrize("purpose, typed, kept", [
@@ -153,9 +152,9 @@ def test_sending_queues_one_sealed_record_with_the_pdf(outbox, tmp_path):
     assert desk.submit(session, "pl") is sent                      # a second tap sends nothing more
     (record,) = outbox.claim(10)
     assert record.kind == "document-scan" and record.id == sent.record_id
-    payload = json.loads(outbox.keys.open(record.payload))
-    assert payload["reference"] == "50012345" and payload["pages"] == 3 and payload["language"] == "pl"
-    assert payload["purpose"] == "council-tax" and payload["kind"] == "income"
+    payload = queued(outbox.keys, record)
+    assert payload.reference == "50012345" and payload.pages == 3 and payload.language == "pl"
+    assert payload.purpose == "council-tax" and payload.kind == "income"
     sealed = outbox.attachment_path(record.id, "documents.pdf").read_bytes()
     pdf = pikepdf.Pdf.open(io.BytesIO(outbox.keys.open(sealed)))
     assert len(pdf.pages) == 3

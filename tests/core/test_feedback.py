@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
@@ -12,8 +11,10 @@ from hypothesis import strategies as st
 from central.keys import CouncilKeys
 from kiosk.core.feedback import MAX_COMMENT, Feedback, FeedbackBox, clean_comment
 from kiosk.core.visitors.validation import Invalid
+from sync import payloads
 from sync.outbox import Outbox
 from sync.store import open_db
+from tests.helpers import queued
 
 
 @given(st.text(max_size=MAX_COMMENT))
@@ -68,6 +69,6 @@ def test_an_answer_is_queued_sealed_and_anonymous(tmp_path):
     box.send(Feedback("documents", found=False, stars=2, comment="The camera was slow"), "ro")
     (record,) = outbox.claim(10)
     assert record.kind == "feedback" and b"camera" not in record.payload
-    payload = json.loads(keys.open(record.payload))
-    assert payload == {"journey": "documents", "found": False, "stars": 2, "comment": "The camera was slow",
-                       "language": "ro", "site": "Northfield Community Hub", "day": "2026-11-22"}
+    assert queued(keys, record) == payloads.Feedback(
+        journey="documents", found=False, stars=2, comment="The camera was slow", language="ro",
+        site="Northfield Community Hub", day=date(2026, 11, 22))

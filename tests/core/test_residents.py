@@ -3,7 +3,6 @@ signup and report records through a real outbox."""
 
 from __future__ import annotations
 
-import json
 import string
 from datetime import date, datetime, timezone
 
@@ -31,7 +30,8 @@ from kiosk.core.residents.validate import (
 )
 from sync.outbox import Outbox
 from sync.store import open_db
-from tests.helpers import readable_at_rest
+from sync import payloads
+from tests.helpers import queued, readable_at_rest
 
 TODAY = date(2026, 11, 22)
 NOW = datetime(2026, 11, 22, 10, 31, tzinfo=timezone.utc)
@@ -216,14 +216,14 @@ def test_a_signup_is_queued_once_sealed_with_no_password(outbox, tmp_path):
     assert desk.submit(signup, "pl") == reference and outbox.waiting() == 1   # a second tap sends nothing
     (record,) = outbox.claim(10)
     assert record.kind == "account-signup"
-    payload = json.loads(outbox.keys.open(record.payload))
-    assert payload == {
+    payload = queued(outbox.keys, record)
+    assert payload == payloads.AccountSignup.model_validate({
         "reference": reference, "first_name": "Jo", "last_name": "Bloggs", "email": "jo.bloggs@example.com",
         "mobile": "+447911123456", "address": {"uprn": "101", "lines": ["Flat 2", "3 Mill Lane"], "town": "Riverside",
                                                "postcode": "RV1 2AB", "manual": False},
         "date_of_birth": "1980-04-01", "contact_by": ["email", "text"], "terms_version": "2026-04",
-        "accepted_at": NOW.isoformat(), "assisted_by": "Sam Okafor", "language": "pl", "site": "Riverside Library"}
-    assert not any("password" in key for key in payload)
+        "accepted_at": NOW.isoformat(), "assisted_by": "Sam Okafor", "language": "pl", "site": "Riverside Library"})
+    assert not any("password" in key for key in payload.model_dump())
     assert readable_at_rest(tmp_path, b"Bloggs", b"jo.bloggs", b"7911123456") == []
 
 
@@ -272,10 +272,10 @@ def test_giving_up_queues_a_follow_up_only_with_a_way_to_reach_them(outbox):
     assert desk.follow_up(signup, "en") is None and outbox.waiting() == 1
     (record,) = outbox.claim(10)
     assert record.kind == "signup-follow-up"
-    assert json.loads(outbox.keys.open(record.payload)) == {
+    assert queued(outbox.keys, record) == payloads.SignupFollowUp.model_validate({
         "reference": reference, "first_name": "Jo", "last_name": "Bloggs", "email": "jo@example.com", "mobile": "",
         "stage": "mobile", "assisted_by": "", "language": "en", "site": "Riverside Library",
-        "asked_at": NOW.isoformat()}
+        "asked_at": NOW.isoformat()})
 
 
 # ----- reports ----------------------------------------------------------------------------
@@ -340,14 +340,14 @@ def test_a_report_is_queued_once_with_its_photo(outbox, tmp_path):
     reference = desk.submit(report, "en")
     assert desk.submit(report, "en") == reference and outbox.waiting() == 1
     (record,) = outbox.claim(10)
-    payload = json.loads(outbox.keys.open(record.payload))
-    assert payload == {
+    payload = queued(outbox.keys, record)
+    assert payload == payloads.StreetReport.model_validate({
         "reference": reference, "category": "fly-tipping", "service_code": "FLYTIP",
         "answers": {"amount": "van", "hazardous": False},
         "location": {"kind": "street", "text": "Mill Lane, Riverside", "usrn": "9", "lat": 52.42, "lon": -1.51},
         "landmark": "By the bus stop", "description": "Mattress and bags",
         "contact": {"name": "Jo Bloggs", "email": "", "phone": "+447911123456"},
-        "language": "en", "site": "Riverside Library", "reported_at": NOW.isoformat()}
+        "language": "en", "site": "Riverside Library", "reported_at": NOW.isoformat()})
     (photo,) = record.attachments
     assert photo["name"] == "photo.jpg" and photo["size"] < 400_000
     image = cv2.imdecode(np.frombuffer(report.photo, np.uint8), cv2.IMREAD_COLOR)
@@ -378,7 +378,7 @@ def test_nasty_input_in_a_report_is_kept_tidy_or_refused_kindly(outbox, text):
         return
     ReportDesk(outbox, "S").submit(report, "en")
     (record,) = outbox.claim(10)
-    payload = json.loads(outbox.keys.open(record.payload))
-    assert "\u202e" not in payload["description"] and "\x00" not in payload["description"]
-    assert payload["location"] == {"kind": "postcode", "text": "RV1 2AB", "postcode": "RV1 2AB",
-                                   "lat": 52.42, "lon": -1.51}
+    payload = queued(outbox.keys, record)
+    assert "\u202e" not in payload.description and "\x00" not in payload.description
+    assert payload.location == payloads.Location(kind="postcode", text="RV1 2AB", postcode="RV1 2AB",
+                                                 lat=52.42, lon=-1.51)

@@ -27,7 +27,7 @@ from sync.protocol import SignedDocument, signed_body, site_document
 from sync.reference import ReferenceStore
 from sync.store import open_db
 from sync.vault import Vault
-from tests.helpers import readable_at_rest
+from tests.helpers import feedback, readable_at_rest
 
 SITE = "Riverside Civic Centre"
 TODAY = date(2026, 11, 22)
@@ -247,7 +247,7 @@ def test_a_failing_transaction_leaves_neither_record_nor_register_row(world):
         raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError):
-        world["outbox"].enqueue("visitor-checkin", {"x": 1}, also=broken)
+        world["outbox"].enqueue(feedback(), also=broken)
     assert world["outbox"].counts()["ready"] == 0 and desk.register.count() == 0
 
 

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from sync.client import CentralClient  # noqa: E402
 from sync.device import open_outbox  # noqa: E402
 from sync.worker import SyncWorker  # noqa: E402
+from tests.helpers import feedback  # noqa: E402
 
 
 def main() -> None:
@@ -20,7 +21,7 @@ def main() -> None:
     identity, outbox = open_outbox(data)
     if mode == "enqueue":
         for n in range(int(sys.argv[3])):
-            record_id = outbox.enqueue("crashtest", {"n": n, "text": "x" * (n % 50)},
+            record_id = outbox.enqueue(feedback(n, comment="x" * (n % 50)),
                                        attachments={"a.bin": b"y" * 100} if n % 7 == 0 else None)
             print(record_id, flush=True)  # printed only after the commit: the kiosk said "Saved"
     else:

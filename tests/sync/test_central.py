@@ -15,7 +15,7 @@ from .conftest import enrol
 UUID = "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"
 
 
-def record(identity, record_id=UUID, payload=b'{"stars": 4}', **overrides):
+def record(identity, record_id=UUID, payload=b'{"journey": "report", "stars": 4, "day": "2026-11-22"}', **overrides):
     sealed = seal(payload, identity.council_public_key)
     body = {"id": record_id, "kind": "feedback", "schema_version": 1, "created_at": "2026-11-22T10:00:00Z",
             "payload": base64.b64encode(sealed).decode(), "payload_sha256": sha256_hex(sealed), "attachments": []}
@@ -72,7 +72,7 @@ def test_same_record_twice_gets_the_same_receipt(central, kiosk_data):
 def test_same_id_with_other_content_is_rejected(central, kiosk_data):
     identity = DeviceIdentity.load(kiosk_data)
     post(central, identity, [record(identity, new_id(2))])
-    other = post(central, identity, [record(identity, new_id(2), payload=b'{"stars": 1}')]).json()["results"][0]
+    other = post(central, identity, [record(identity, new_id(2), payload=b'{"journey": "report", "stars": 1, "day": "2026-11-22"}')]).json()["results"][0]
     assert other["status"] == "rejected" and "different record" in other["error"]
 
 

@@ -11,6 +11,7 @@ from sync.device import open_outbox
 
 from .conftest import Central, enrol
 from .test_worker import central_records, worker_via
+from tests.helpers import feedback, street_report
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +27,8 @@ def test_records_and_chunked_uploads_across_worker_processes(two_workers, tmp_pa
     ids = []
     for n in range(12):
         photo = hashlib.sha256(str(n).encode()).digest() * (40_000 + 9_000 * n)  # 1.3-4.7 MB
-        ids.append(outbox.enqueue("report", {"n": n}, attachments={"photo.jpg": photo}))
-    ids += [outbox.enqueue("feedback", {"stars": n % 5 + 1}) for n in range(200)]
+        ids.append(outbox.enqueue(street_report(n), attachments={"photo.jpg": photo}))
+    ids += [outbox.enqueue(feedback(n)) for n in range(200)]
     sealed = {i: outbox.attachment_path(i, "photo.jpg").read_bytes() for i in ids[:12]}
     worker = worker_via(two_workers.url, identity, outbox, timeout=30)
     worker.uploader.chunk_size = 1 * 2**20  # several chunks each

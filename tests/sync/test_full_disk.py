@@ -8,15 +8,23 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 import pytest
 
 from kiosk.core.paths import ROOT
+from sync import payloads
 from sync.crypto import CouncilKeys
-from sync.outbox import Outbox, StorageFailed
+from sync.outbox import Outbox, StorageFailed, new_id
 from sync.store import open_db
+from tests.helpers import feedback, street_report
 
 from .conftest import enrol
+
+
+def sign_out_all(n: int) -> payloads.VisitorSignOutAll:
+    return payloads.VisitorSignOutAll(visit_ids=[new_id() for _ in range(n)], how="staff",
+                                      signed_out_at=datetime.now(timezone.utc))
 
 
 def fill(db) -> None:
@@ -41,10 +49,10 @@ def outbox(tmp_path):
 
 
 def test_a_full_database_refuses_kindly_and_keeps_the_queue(outbox):
-    queued = [outbox.enqueue("feedback", {"stars": n}) for n in range(3)]
+    queued = [outbox.enqueue(feedback(stars=n + 1)) for n in range(3)]
     fill(outbox.db)
     with pytest.raises(StorageFailed) as refused:
-        outbox.enqueue("visitor-checkin", {"name": "Alex Morgan", "pad": "x" * 5000},
+        outbox.enqueue(sign_out_all(150),  # bigger than a page: it needs a new one
                        attachments={"signature.png": b"\x89PNG" + b"s" * 3000})
     assert isinstance(refused.value.__cause__, sqlite3.OperationalError)
     assert "full" in outbox.storage_error
@@ -52,7 +60,7 @@ def test_a_full_database_refuses_kindly_and_keeps_the_queue(outbox):
     assert outbox.counts()["ready"] == 3 and [r.id for r in outbox.claim(10)] == queued
     assert outbox.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     outbox.db.execute("DROP TABLE ballast")
-    outbox.enqueue("feedback", {"stars": 5})
+    outbox.enqueue(feedback(stars=5))
     assert outbox.storage_error is None
 
 
@@ -87,9 +95,9 @@ def fill_disk(folder) -> None:
 def test_a_full_file_system_refuses_attachments_and_keeps_the_queue(tmp_path, outbox):
     with small_disk(tmp_path / "small") as disk:
         box = Outbox(outbox.db, disk / "attachments", outbox.council_public_b64)
-        box.enqueue("feedback", {"stars": 4})
+        box.enqueue(feedback(stars=4))
         with pytest.raises(StorageFailed) as refused:
-            box.enqueue("document-scan", {"x": 1}, attachments={"documents.pdf": os.urandom(3 * 2**20)})
+            box.enqueue(street_report(), attachments={"documents.pdf": os.urandom(3 * 2**20)})
         assert isinstance(refused.value.__cause__, OSError)
         assert not any((disk / "attachments").iterdir())
         assert box.counts()["ready"] == 1
@@ -103,7 +111,7 @@ def test_sync_push_on_a_full_disk_says_so_and_loses_nothing(central, tmp_path):
 
         _identity, box = open_outbox(data)
         for n in range(5):
-            box.enqueue("feedback", {"stars": n % 5 + 1})
+            box.enqueue(feedback(n))
         box.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         box.close()
         fill_disk(disk)

@@ -17,6 +17,7 @@ from sync.store import open_db
 from sync.worker import SyncWorker, to_wire
 
 from .conftest import enrol
+from tests.helpers import feedback
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def test_outbox_state_machine(enrolled):
         def enqueue(self, n, with_file):
             for i in range(n):
                 files = {"f.bin": b"z" * 10} if with_file else None
-                self.committed.add(self.outbox.enqueue("model", {"i": i}, attachments=files))
+                self.committed.add(self.outbox.enqueue(feedback(i), attachments=files))
 
         @rule()
         def deliver(self):

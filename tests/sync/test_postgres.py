@@ -40,7 +40,7 @@ def test_central_on_postgresql(tmp_path):
                               check=True).stdout.split()[-1]
         device = requests.post(f"{url}{API}/enrol", json={"code": code, "device_name": "pg", "app_version": "t"},
                                timeout=10).json()
-        sealed = seal(b'{"stars": 5}', device["council_public_key"])
+        sealed = seal(b'{"journey": "report", "stars": 5, "day": "2026-11-22"}', device["council_public_key"])
         record = {"id": "0190a1b2-c3d4-7e5f-8a6b-00000000beef", "kind": "feedback", "schema_version": 1,
                   "created_at": "2026-11-22T10:00:00Z", "payload": base64.b64encode(sealed).decode(),
                   "payload_sha256": sha256_hex(sealed), "attachments": []}

@@ -18,7 +18,8 @@ import pytest
 import requests
 from PIL import Image
 
-from central.reports import clean_answers, clean_contact, clean_location, clean_text, public_place, reference_for
+from central.reports import clean_text, known_answers, public_place, reference_for
+from sync.payloads import StreetReport
 from kiosk.core.paths import ROOT
 from sync.client import CentralClient
 from sync.device import open_outbox
@@ -71,7 +72,7 @@ class Rig:
     identity: object
 
     def send(self, payload: dict, photo: bytes | None = None) -> str:
-        record_id = self.outbox.enqueue("street-report", payload,
+        record_id = self.outbox.enqueue(StreetReport.model_validate(payload),
                                         attachments={"photo.jpg": photo} if photo else None)
         self.worker.drain_once()
         return record_id
@@ -217,7 +218,8 @@ def test_a_refused_report_fails_and_is_retried_from_the_command_line(rig):
 
 def test_a_photo_report_waits_for_its_photo_then_sends_its_media_url(rig):
     photo = jpeg()
-    rig.outbox.enqueue("street-report", payload("RPT-FOTO-AAA7", contact=None), attachments={"photo.jpg": photo})
+    rig.outbox.enqueue(StreetReport.model_validate(payload("RPT-FOTO-AAA7", contact=None)),
+                       attachments={"photo.jpg": photo})
     batch = rig.outbox.claim(10)
     answer = rig.client.submit(SubmissionBatch(records=[to_wire(item) for item in batch]))
     assert [r.status for r in answer.results] == ["incomplete"]  # stored; the photo not yet sent
@@ -284,60 +286,36 @@ def test_text_shown_on_the_page_is_escaped(rig):
 
 
 # ----- untrusted payloads -------------------------------------------------------------------------
-def test_bad_payloads_are_stored_cleaned_without_crashing(rig):
-    long_text = "x" * 10_000
-    bad = [
-        payload("RPT-TYPE-AAB3", category=5, service_code=["FLYTIP"], answers=[1, 2], location="Mill Lane",
-                contact="bob", reported_at=12, language={"en": 1}, landmark=None, description=42),
-        payload("RPT-LONG-AAB4", description=long_text, landmark=long_text,
-                contact={"name": long_text, "email": long_text + "@example.com", "phone": long_text},
-                answers={"amount": long_text, "x" * 50: "y", "hazardous": "maybe"},
-                location={"kind": "nowhere", "text": long_text, "uprn": long_text, "lat": "NaN", "lon": 1e400}),
+def test_any_script_and_hostile_text_reach_the_back_office_as_typed(rig):
+    """Emoji, right-to-left text and SQL-like text are filed and forwarded as the resident
+    typed them; direction overrides and control characters are tidied away on the kiosk by
+    the record's model. (Payloads that do not fit it: tests/central/test_payloads.py.)"""
+    texts = [
         payload("RPT-EMOJ-AAB5", description="Bins 🗑️🚮 everywhere 👨‍👩‍👧", landmark="مقابل المدرسة \u202eevil\u202c",
-                location={"kind": "street", "text": "שדרות \u200fMill Lane", "usrn": "48000012", "lat": 200,
-                          "lon": -1.5}),
+                location={"kind": "street", "text": "שדרות \u200fMill Lane", "usrn": "48000012"}),
         payload("RPT-SQLI-AAB6", description="'; DROP TABLE reports; --", landmark="Robert'); DELETE FROM records;--",
                 answers={"amount": "van' OR '1'='1"}),
-        payload("not a reference"),
+        payload("RPT-LONG-AAB4", description="x" * 1000, landmark="y" * 200),
     ]
-    for report in bad:
-        rig.outbox.enqueue("street-report", report)
-    rig.outbox.enqueue("street-report", ["not", "an", "object"])
+    for report in texts:
+        rig.outbox.enqueue(StreetReport.model_validate(report))
     rig.worker.drain_once()
-    assert rig.outbox.waiting() == 0  # every record accepted: none crashed central
+    assert rig.outbox.waiting() == 0 and rig.outbox.counts().get("dead", 0) == 0
 
     rows = {row["reference"]: row for row in rig.listed("--contact")}
-    typed = rows["RPT-TYPE-AAB3"]
-    assert (typed["category"], typed["description"], typed["landmark"], typed["answers"], typed["language"]) == (
-        "unknown", "", "", {}, "")
-    assert typed["contact"] == {"name": "", "email": "", "phone": ""}
-    assert typed["state"] == "failed" and typed["last_error"] == "no Open311 service code for this category"
-
-    long = rows["RPT-LONG-AAB4"]
-    assert len(long["description"]) == 2000 and len(long["landmark"]) == 200
-    assert long["contact"] == {"name": "x" * 120, "email": "", "phone": ""}
-    assert long["answers"] == {"amount": "x" * 200, "hazardous": "maybe"}
-    assert long["location"]["kind"] == "" and long["location"]["uprn"] == "" and long["location"]["lat"] is None
-    assert len(long["location"]["text"]) == 200
-
     emoji = rows["RPT-EMOJ-AAB5"]
     assert emoji["description"] == "Bins 🗑️🚮 everywhere 👨‍👩‍👧"
     assert emoji["landmark"] == "مقابل المدرسة evil" and "\u202e" not in json.dumps(emoji, ensure_ascii=False)
     assert emoji["location"]["lat"] is None and emoji["location"]["street"] == "Mill Lane"
-
     sql = rows["RPT-SQLI-AAB6"]
     assert sql["description"] == "'; DROP TABLE reports; --" and sql["answers"] == {"amount": "van' OR '1'='1"}
-    derived = [ref for ref, row in rows.items() if row["description"] == "Mattress and bags"
-               and ref.startswith("RPT-") and ref not in {
-                   "RPT-7KQ2-X9PM", "RPT-5ERR-AAA2", "RPT-DROP-AAA3", "RPT-SLOW-AAA4", "RPT-TOKN-AAA5",
-                   "RPT-KEYS-AAA6", "RPT-FOTO-AAA7"}]
-    assert len(derived) == 1  # "not a reference" was filed under one made from its record id
+    assert len(rows["RPT-LONG-AAB4"]["description"]) == 1000  # the longest the kiosk takes, kept whole
     for reference in ("RPT-LONG-AAB4", "RPT-EMOJ-AAB5", "RPT-SQLI-AAB6"):
         rig.forwarded(reference)
     [post] = rig.backoffice.posts_for("RPT-EMOJ-AAB5")
     assert "Bins 🗑️🚮 everywhere" in post["description"] and "\u202e" not in post["description"]
     with sqlite3.connect(rig.central.data / "central.db") as db:
-        assert db.execute("SELECT count(*) FROM reports").fetchone()[0] >= 5  # the table is still there
+        assert db.execute("SELECT count(*) FROM reports").fetchone()[0] >= 3  # the table is still there
 
 
 def test_nothing_personal_in_centrals_log(rig):
@@ -357,19 +335,15 @@ def test_nothing_personal_in_centrals_log(rig):
 
 # ----- cleaning, without a server ------------------------------------------------------------------
 def test_cleaning_rules():
+    # the back office's own text (status notes) is tidied like record text, lines kept when asked
     assert clean_text("a\u202eb\u0000c\ud800d\tz", 10) == "abcd z"
     assert clean_text("one\n\n\n\ntwo", 20, lines=True) == "one\n\ntwo" and clean_text("one\ntwo", 20) == "one two"
     assert clean_text(["list"], 10) == "" and clean_text("   ", 10) == ""
-    assert clean_answers({"ok": True, "n": 3, "nan": float("nan"), "kiosk_reference": "x", "Bad Code": 1}, None) == {
-        "ok": True, "n": 3}
-    assert clean_answers({"amount": "bag", "other": "x"}, [{"code": "amount"}]) == {"amount": "bag"}
-    assert clean_location({"postcode": " rv12ab ", "lat": True, "lon": 1.0}) == {
-        "location_kind": "", "location_text": "", "uprn": "", "usrn": "", "postcode": "RV1 2AB", "lat": None,
-        "lon": None}
-    assert clean_contact({"email": "not an email", "phone": "call me"}) == {
-        "contact_name": "", "contact_email": "", "contact_phone": ""}
-    assert reference_for(" rpt-7kq2-x9pm ", "r1") == "RPT-7KQ2-X9PM"
-    assert reference_for("DROP TABLE", "r1") == reference_for(None, "r1") != reference_for(None, "r2")
+    # only answers to the category's own questions go on, never one named like a request field
+    assert known_answers({"ok": True, "kiosk_reference": "x"}, None) == {"ok": True}
+    assert known_answers({"amount": "bag", "other": "x"}, [{"code": "amount"}]) == {"amount": "bag"}
+    assert reference_for("RPT-7KQ2-X9PM", "r1") == "RPT-7KQ2-X9PM"
+    assert reference_for(None, "r1") == reference_for(None, "r1") != reference_for(None, "r2")
     place = {"location_kind": "address", "location_text": "Flat 2, 14a Mill Lane, Riverside, RV1 2AB",
              "uprn": "", "usrn": ""}
     assert public_place(place, ({}, {})) == ("", "")  # typed text is never shown on the public page
@@ -477,13 +451,12 @@ def test_filing_forwarding_and_status_on_postgresql(tmp_path):
     backoffice = Open311Server().start()
     settings = Open311Settings(url=backoffice.url, api_key=backoffice.api_key, jurisdiction=backoffice.jurisdiction,
                                timeout=1, backoff_seconds=0, status_seconds=0)
-    reference = f"RPT-PGSQ-{uuid6.uuid7().hex[-6:].upper()}"
+    reference = f"RPT-PGSQ-{uuid6.uuid7().hex[-4:].upper()}"
     try:
         with engine.begin() as conn:
             publish_categories(conn, keys)
-            reports.process(conn, keys, {"id": "d" * 36, "site": SITE}, str(uuid6.uuid7()), "street-report",
-                            payload(reference, description="NUL \x00 and '; DROP TABLE reports; --" + "x" * 5000),
-                            notify=True)
+            reports.file(conn, keys, {"id": "d" * 36, "site": SITE}, str(uuid6.uuid7()), StreetReport.model_validate(
+                payload(reference, description="NUL \x00 and '; DROP TABLE reports; --" + "x" * 950)))
         backoffice.drop_next = 1
         forwarder = Forwarder(engine, settings)
         deadline = time.monotonic() + 20
@@ -496,7 +469,7 @@ def test_filing_forwarding_and_status_on_postgresql(tmp_path):
         [row] = reports.listing(engine, reference)
         assert (row["service_request_id"], row["status"], row["status_notes"]) == (
             created["service_request_id"], "closed", "Cleared")
-        assert len(row["description"]) == 2000 and "\x00" not in row["description"]
+        assert row["description"] == "NUL and '; DROP TABLE reports; --" + "x" * 950
         assert len(backoffice.posts_for(reference)) == 1
     finally:
         backoffice.stop()

@@ -21,6 +21,7 @@ from sync.worker import to_wire
 
 from .conftest import Central, enrol, free_port
 from .test_worker import worker_via
+from tests.helpers import street_report
 
 BUCKET = "council-attachments"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "hubkiosk-test", "AWS_SECRET_ACCESS_KEY": "hubkiosk-test-secret",
@@ -68,8 +69,8 @@ def test_attachments_reach_the_bucket_and_complete_their_records(s3_central, s3_
     _url, client = object_store
     identity, outbox = s3_kiosk
     photo, letter = bytes(range(256)) * 4096, b"%PDF-1.7 council tax letter" * 20_000  # 1 MiB, ~540 KB
-    first = outbox.enqueue("report", {"what": "fly tipping"}, attachments={"photo.jpg": photo})
-    second = outbox.enqueue("scan", {"claim": "HB123456"}, attachments={"page-1.jpg": photo, "letter.pdf": letter})
+    first = outbox.enqueue(street_report(1), attachments={"photo.jpg": photo})
+    second = outbox.enqueue(street_report(2), attachments={"page-1.jpg": photo, "letter.pdf": letter})
     sealed = {(r, n): outbox.attachment_path(r, n).read_bytes()
               for r, n in ((first, "photo.jpg"), (second, "page-1.jpg"), (second, "letter.pdf"))}
     result = worker_via(s3_central.url, identity, outbox).drain_once()
@@ -87,7 +88,7 @@ def test_a_file_sent_in_several_chunks_is_put_together_in_the_bucket(s3_central,
     _url, client = object_store
     identity, outbox = s3_kiosk
     scan = hashlib.sha256(b"seed").digest() * (7 * 2**20 // 32)  # 7 MiB: S3 parts of 5 MiB and the rest
-    record_id = outbox.enqueue("scan", {"claim": "CT998877"}, attachments={"scan.pdf": scan})
+    record_id = outbox.enqueue(street_report(3), attachments={"scan.pdf": scan})
     sealed = outbox.attachment_path(record_id, "scan.pdf").read_bytes()
     worker = worker_via(s3_central.url, identity, outbox, timeout=30)
     worker.uploader.chunk_size = 2 * 2**20
@@ -98,7 +99,7 @@ def test_a_file_sent_in_several_chunks_is_put_together_in_the_bucket(s3_central,
 def test_bytes_that_do_not_match_the_record_never_reach_the_files(s3_central, s3_kiosk, object_store):
     _url, client = object_store
     identity, outbox = s3_kiosk
-    record_id = outbox.enqueue("report", {"what": "graffiti"}, attachments={"photo.jpg": b"g" * 5000})
+    record_id = outbox.enqueue(street_report(4), attachments={"photo.jpg": b"g" * 5000})
     sealed = outbox.attachment_path(record_id, "photo.jpg").read_bytes()
     size = len(sealed)
     worker = worker_via(s3_central.url, identity, outbox)

@@ -17,6 +17,7 @@ from sync.device import open_outbox
 from sync.worker import SyncWorker
 
 from .faults import FaultyProxy
+from tests.helpers import feedback, street_report, account_signup
 
 
 def central_records(central, device_id):
@@ -55,8 +56,8 @@ def drain_through_fault(central, identity, outbox, fault, **proxy_options):
         return worker_via(proxy.url, identity, outbox).drain_once()
 
 
-def queue(outbox, n, kind="feedback"):
-    ids = [outbox.enqueue(kind, {"n": i, "comment": "Great help from the volunteer"}) for i in range(n)]
+def queue(outbox, n):
+    ids = [outbox.enqueue(feedback(i, comment="Great help from the volunteer")) for i in range(n)]
     return {row[0]: row[1] for row in outbox.db.execute(
         f"SELECT id, payload_sha256 FROM outbox WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()}
 
@@ -148,10 +149,10 @@ def test_worker_thread_sends_when_the_network_returns(central, setup):
 
 def test_personal_details_are_not_readable_anywhere_in_the_data_folder(central, setup, kiosk_data):
     identity, outbox = setup
-    outbox.enqueue("signup", {"name": "Zuzanna Kowalczyk", "email": "zuzanna.k@example.org",
-                              "phone": "07700 900123"}, attachments={"signature.png": b"ZUZANNA-SIGNATURE"})
+    outbox.enqueue(account_signup("Zuzanna", "Kowalczyk", "zuzanna.k@example.org", "+447700900123"),
+                   attachments={"signature.png": b"ZUZANNA-SIGNATURE"})
     worker_via(central.url, identity, outbox).drain_once()
-    outbox.enqueue("signup", {"name": "Zuzanna Kowalczyk", "email": "zuzanna.k@example.org"})  # still queued
+    outbox.enqueue(account_signup("Zuzanna", "Kowalczyk", "zuzanna.k@example.org"))  # still queued
     outbox.db.conn.execute("PRAGMA wal_checkpoint(FULL)")
     raw = b"".join(p.read_bytes() for p in kiosk_data.rglob("*") if p.is_file())
     for secret in ("Zuzanna", "Kowalczyk", "zuzanna.k@example.org", "07700 900123", "ZUZANNA-SIGNATURE"):
@@ -201,7 +202,7 @@ def central_file(central, record_id, name):
 def test_attachments_upload_and_complete_the_record(central, setup):
     identity, outbox = setup
     photo = bytes(range(256)) * 8192  # 2 MiB
-    record_id = outbox.enqueue("report", {"what": "fly tipping"}, attachments={"photo.jpg": photo})
+    record_id = outbox.enqueue(street_report(1), attachments={"photo.jpg": photo})
     sealed = outbox.attachment_path(record_id, "photo.jpg").read_bytes()
     result = worker_via(central.url, identity, outbox).drain_once()
     assert result.sent == 1 and outbox.counts()["acked"] == 1
@@ -214,7 +215,7 @@ def test_attachments_upload_and_complete_the_record(central, setup):
 
 def test_an_upload_cut_half_way_resumes_from_where_it_stopped(central, setup):
     identity, outbox = setup
-    record_id = outbox.enqueue("report", {"what": "pothole"}, attachments={"photo.jpg": b"p" * (1536 * 1024)})
+    record_id = outbox.enqueue(street_report(2), attachments={"photo.jpg": b"p" * (1536 * 1024)})
     with FaultyProxy(central.url) as proxy:
         worker = worker_via(proxy.url, identity, outbox)
         worker.uploader.chunk_size = 512 * 1024
@@ -238,7 +239,7 @@ def test_an_upload_cut_half_way_resumes_from_where_it_stopped(central, setup):
 
 def test_an_upload_that_does_not_match_is_refused(central, setup):
     identity, outbox = setup
-    record_id = outbox.enqueue("report", {"what": "graffiti"}, attachments={"photo.jpg": b"q" * 1000})
+    record_id = outbox.enqueue(street_report(3), attachments={"photo.jpg": b"q" * 1000})
     outbox.attachment_path(record_id, "photo.jpg").write_bytes(b"tampered" * 100)
     worker = worker_via(central.url, identity, outbox)
     result = worker.drain_once()
@@ -256,7 +257,7 @@ def test_queueing_while_the_worker_sends_on_its_own_thread(central, setup):
         ids = []
         for n in range(150):
             attachments = {"photo.jpg": bytes([n]) * 40_000} if n % 10 == 0 else None
-            ids.append(outbox.enqueue("report", {"n": n}, attachments=attachments))
+            ids.append(outbox.enqueue(street_report(n), attachments=attachments))
             if n % 25 == 0:
                 worker.nudge()
         worker.nudge()

@@ -6,6 +6,7 @@ from kivy.base import EventLoop
 from kiosk.ui.i18n import tr
 from kiosk.ui.syncing import KioskSync
 from tests.sync.conftest import Central, enrol
+from tests.helpers import feedback
 
 
 @pytest.fixture
@@ -28,8 +29,8 @@ def test_status_follows_the_connection(enrolled):
     sync = KioskSync(data, lambda: changes.append(sync.short_status()))
     tr.switch("en")
     assert sync.enrolled and sync.short_status() == "Connecting"
-    sync.outbox.enqueue("feedback", {"stars": 5})
-    sync.outbox.enqueue("feedback", {"stars": 4})
+    sync.outbox.enqueue(feedback(stars=5))
+    sync.outbox.enqueue(feedback(stars=4))
     central.stop()
     sync.worker.drain_once()
     settle()

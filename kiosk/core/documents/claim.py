@@ -17,9 +17,8 @@ import secrets
 from kiosk.core.documents import _
 from kiosk.core.visitors.codes import CODE_ALPHABET
 from kiosk.core.visitors.validation import Invalid, clean_name
-
-PURPOSES = ("housing-benefit", "council-tax", "housing-register", "other")
-KINDS = ("identity", "address", "income", "council-letter", "bank-statement", "other")
+from sync.payloads import DOCUMENT_KINDS as KINDS  # noqa: F401 - the kiosk's name for them
+from sync.payloads import DOCUMENT_PURPOSES as PURPOSES  # noqa: F401 - the kiosk's name for them
 # Pages of these kinds are mostly print on paper: black and white is smaller and clearer.
 GREY_KINDS = frozenset({"income", "council-letter", "bank-statement"})
 

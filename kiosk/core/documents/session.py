@@ -30,6 +30,7 @@ from kiosk.core.printing import Printer
 from kiosk.core.visitors.validation import Invalid
 from scanner.detect import Quad, find_document
 from scanner.pages import Format, encode_page, enhance, flatten, make_pdf, page_format, upright
+from sync import payloads
 from sync.outbox import new_id
 
 THUMB = 240
@@ -206,15 +207,13 @@ class DocumentDesk:
         now = self.clock()
         record_id = new_id()
         receipt = new_receipt_number()
-        payload = {
-            "receipt": receipt, "purpose": session.purpose, "kind": session.kind,
-            "reference": session.reference, "name": session.name, "postcode": session.postcode,
-            "pages": len(session.pages), "formats": [page.fmt.name for page in session.pages],
-            "corners_found": [page.found for page in session.pages],
-            "site": self.site, "device": self.device, "language": language,
-            "scanned_at": datetime.fromtimestamp(now, timezone.utc).isoformat(),
-        }
-        self.outbox.enqueue("document-scan", payload, attachments={"documents.pdf": pdf}, record_id=record_id)
+        payload = payloads.DocumentScan(
+            receipt=receipt, purpose=session.purpose, kind=session.kind, reference=session.reference,
+            name=session.name, postcode=session.postcode, pages=len(session.pages),
+            formats=[page.fmt.name for page in session.pages], corners_found=[page.found for page in session.pages],
+            site=self.site, device=self.device, language=language,
+            scanned_at=datetime.fromtimestamp(now, timezone.utc))
+        self.outbox.enqueue(payload, attachments={payloads.DocumentScan.ATTACHMENT: pdf}, record_id=record_id)
         session.sent = Sent(receipt, record_id, len(session.pages), session.purpose, session.kind,
                             session.reference, self.online() is not True, now)
         return session.sent

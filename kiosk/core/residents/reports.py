@@ -26,11 +26,10 @@ from kiosk.core.documents.claim import new_reference
 from kiosk.core.residents import _
 from kiosk.core.residents.gazetteer import Address, Gazetteer, Street
 from kiosk.core.residents.validate import Invalid, clean_email, clean_mobile, clean_name, clean_postcode, clean_text
+from sync import payloads
+from sync.payloads import MAX_ANSWER, MAX_DESCRIPTION, MAX_LANDMARK
 
 KINDS = ("choice", "yes_no", "text")
-MAX_ANSWER = 200
-MAX_LANDMARK = 200
-MAX_DESCRIPTION = 1000
 PHOTO_SIDE = 1600
 
 
@@ -175,14 +174,11 @@ class Location:
         return cls("postcode", postcode, postcode=postcode, lat=point[0] if point else None,
                    lon=point[1] if point else None)
 
-    def payload(self) -> dict:
-        out = {"kind": self.kind, "text": self.text}
-        for key in ("uprn", "usrn", "postcode"):
-            if getattr(self, key):
-                out[key] = getattr(self, key)
-        if self.lat is not None and self.lon is not None:
-            out["lat"], out["lon"] = self.lat, self.lon
-        return out
+    def payload(self) -> payloads.Location:
+        point = self.lat is not None and self.lon is not None
+        return payloads.Location(kind=self.kind, text=self.text[:payloads.MAX_LOCATION_TEXT], uprn=self.uprn,
+                                 usrn=self.usrn, postcode=self.postcode, lat=self.lat if point else None,
+                                 lon=self.lon if point else None)
 
 
 @dataclass(frozen=True)
@@ -243,16 +239,16 @@ class Report:
         if not self.description:
             raise Invalid(_("Please tell us what the problem is."), "description")
 
-    def payload(self, language: str, site: str, now: datetime) -> dict:
+    def payload(self, language: str, site: str, now: datetime) -> payloads.StreetReport:
         if self.category is None or self.location is None or not self.description:
             raise Invalid(_("Some answers are missing. Please go back and fill them in."), "check")
         contact = self.contact
-        return {"reference": self.reference, "category": self.category.code,
-                "service_code": self.category.service_code,
-                "answers": self.category.check_answers(self.answers), "location": self.location.payload(),
-                "landmark": self.landmark, "description": self.description,
-                "contact": {"name": contact.name, "email": contact.email, "phone": contact.phone} if contact else None,
-                "language": language, "site": site, "reported_at": now.isoformat()}
+        return payloads.StreetReport(
+            reference=self.reference, category=self.category.code, service_code=self.category.service_code,
+            answers=self.category.check_answers(self.answers), location=self.location.payload(),
+            landmark=self.landmark, description=self.description,
+            contact=payloads.ReportContact(name=contact.name, email=contact.email, phone=contact.phone)
+            if contact else None, language=language, site=site, reported_at=now)
 
 
 class ReportDesk:
@@ -266,8 +262,7 @@ class ReportDesk:
     def submit(self, report: Report, language: str) -> str:
         """Queue the report once (a second tap sends nothing more); returns its reference."""
         if report.sent is None:
-            attachments = {"photo.jpg": report.photo} if report.photo else None
-            self.outbox.enqueue("street-report", report.payload(language, self.site, self.clock()),
-                                attachments=attachments)
+            attachments = {payloads.StreetReport.ATTACHMENT: report.photo} if report.photo else None
+            self.outbox.enqueue(report.payload(language, self.site, self.clock()), attachments=attachments)
             report.sent = report.reference
         return report.sent

@@ -32,11 +32,12 @@ from kiosk.core.residents.validate import (
     clean_postcode,
     clean_text,
 )
+from sync import payloads
+from sync.payloads import CONTACT_METHODS
+from sync.payloads import MAX_ADDRESS_LINE as MAX_LINE
+from sync.payloads import SIGNUP_STEPS as STEPS
 
-STEPS = ("name", "email", "mobile", "address", "dob", "contact", "terms", "check")
-CONTACT_METHODS = ("email", "text", "post")
 TERMS_VERSION = "2026-04"
-MAX_LINE = 80
 
 
 def _now() -> datetime:
@@ -127,23 +128,22 @@ class Signup:
         """Enough to ask the council to contact them: a name and an email or mobile."""
         return bool(self.first_name and (self.email or self.mobile))
 
-    def payload(self, language: str, site: str, now: datetime) -> dict:
+    def payload(self, language: str, site: str, now: datetime) -> payloads.AccountSignup:
         if self.next_step() != "check":
             raise Invalid(_("Some answers are missing. Please go back and fill them in."), self.next_step())
         a = self.address
-        return {"reference": self.reference, "first_name": self.first_name, "last_name": self.last_name,
-                "email": self.email, "mobile": self.mobile,
-                "address": {"uprn": a.uprn, "lines": list(a.lines), "town": a.town, "postcode": a.postcode,
-                            "manual": self.manual_address},
-                "date_of_birth": self.born.isoformat(), "contact_by": list(self.contact_by),
-                "terms_version": TERMS_VERSION, "accepted_at": now.isoformat(),
-                "assisted_by": self.assisted_by, "language": language, "site": site}
+        return payloads.AccountSignup(
+            reference=self.reference, first_name=self.first_name, last_name=self.last_name, email=self.email,
+            mobile=self.mobile, address=payloads.Address(uprn=a.uprn, lines=list(a.lines), town=a.town,
+                                                         postcode=a.postcode, manual=self.manual_address),
+            date_of_birth=self.born, contact_by=list(self.contact_by), terms_version=TERMS_VERSION,
+            accepted_at=now, assisted_by=self.assisted_by, language=language, site=site)
 
-    def follow_up_payload(self, language: str, site: str, now: datetime) -> dict:
-        return {"reference": self.reference, "first_name": self.first_name, "last_name": self.last_name,
-                "email": self.email, "mobile": self.mobile, "stage": self.next_step(),
-                "assisted_by": self.assisted_by, "language": language, "site": site,
-                "asked_at": now.isoformat()}
+    def follow_up_payload(self, language: str, site: str, now: datetime) -> payloads.SignupFollowUp:
+        return payloads.SignupFollowUp(
+            reference=self.reference, first_name=self.first_name, last_name=self.last_name, email=self.email,
+            mobile=self.mobile, stage=self.next_step(), assisted_by=self.assisted_by, language=language,
+            site=site, asked_at=now)
 
 
 class SignupDesk:
@@ -157,7 +157,7 @@ class SignupDesk:
     def submit(self, signup: Signup, language: str) -> str:
         """Queue the signup once (a second tap sends nothing more); returns its reference."""
         if signup.sent is None:
-            self.outbox.enqueue("account-signup", signup.payload(language, self.site, self.clock()))
+            self.outbox.enqueue(signup.payload(language, self.site, self.clock()))
             signup.sent = signup.reference
         return signup.sent
 
@@ -166,6 +166,6 @@ class SignupDesk:
         consent, which the screens ask for); None when there is no way to reach them."""
         if signup.sent is not None or not signup.reachable:
             return None
-        self.outbox.enqueue("signup-follow-up", signup.follow_up_payload(language, self.site, self.clock()))
+        self.outbox.enqueue(signup.follow_up_payload(language, self.site, self.clock()))
         signup.sent = signup.reference
         return signup.reference

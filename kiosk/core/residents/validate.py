@@ -17,22 +17,19 @@ from dataclasses import dataclass
 from datetime import date
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from rapidfuzz.distance import OSA
 
 from kiosk.core.documents.claim import clean_postcode
 from kiosk.core.residents import _
 from kiosk.core.visitors.validation import Invalid
+from sync.payloads import MAX_EMAIL, MAX_RESIDENT_NAME, normal_email, tidy
 
 __all__ = ["Invalid", "clean_postcode", "clean_name", "clean_email", "clean_mobile", "format_mobile",
            "clean_date_of_birth", "clean_text", "Email"]
 
-MAX_NAME = 50
+MAX_NAME = MAX_RESIDENT_NAME
 MIN_AGE = 16
 MAX_AGE = 120
-# Invisible characters that are part of writing some languages and emoji (joiners); other
-# format characters (bidirectional overrides among them) are removed from free text.
-_KEEP_FORMAT = {"\u200c", "\u200d"}
 
 # The domains most UK residents' addresses are at: a typed domain one or two letters away
 # from one of these (and not one of them) is probably a slip of the finger.
@@ -62,10 +59,7 @@ def clean_text(text: str | None, limit: int, field: str, too_long: str) -> str:
     """Free text as it will be read: one paragraph, no control or direction-override
     characters, at most `limit` characters (else `Invalid(too_long)`). Any script, any
     direction, emoji included: it is the resident's own words."""
-    text = "".join(" " if c.isspace() else c for c in unicodedata.normalize("NFC", text or ""))
-    kept = "".join(c for c in text
-                   if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co") or c in _KEEP_FORMAT)
-    cleaned = " ".join(kept.split())
+    cleaned = tidy(text or "")  # as the record's model tidies it (sync/payloads.py)
     if len(cleaned) > limit:
         raise Invalid(too_long, field)
     return cleaned
@@ -105,11 +99,11 @@ def clean_email(text: str | None, required: bool = True) -> Email:
         if required:
             raise Invalid(_("Please type your email address."), "email")
         return Email("")
-    if len(typed) > 254:
+    if len(typed) > MAX_EMAIL:
         raise Invalid(_("That email address is too long. Please check it."), "email")
     try:
-        address = validate_email(typed, check_deliverability=False, allow_smtputf8=False).normalized.lower()
-    except EmailNotValidError:
+        address = normal_email(typed)
+    except ValueError:
         if "@" not in typed:
             raise Invalid(_("An email address needs an @, like name@example.com."), "email") from None
         raise Invalid(_("That email address does not look right. Please check it."), "email") from None

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sync.payloads import CODE_ALPHABET  # noqa: F401 - kiosk.core.visitors.codes.CODE_ALPHABET
+
 INVITE, BADGE, APPOINTMENT = "invite", "badge", "appointment"
 _PREFIXES = {"HKV1": INVITE, "HKS1": BADGE, "HKA1": APPOINTMENT}
 _VALUE = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 
-# Invite codes: six letters and digits a person can read back and type (no 0/O, 1/I/L).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# Invite codes: six letters and digits a person can read back and type (no 0/O, 1/I/L):
+# CODE_ALPHABET, from the wire schema.
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,12 @@ from kiosk.core.visitors.directory import Host, HostDirectory
 from kiosk.core.visitors.invites import Invite, InviteBook
 from kiosk.core.visitors.register import OnSiteRegister, Visit
 from kiosk.core.visitors.validation import Invalid, clean_company, clean_email, clean_name, clean_vehicle
+from sync import payloads
 from sync.outbox import new_id
 from sync.protocol import site_document
 from sync.store import transaction
 
-PURPOSES = ("meeting", "interview", "contractor", "delivery", "event", "other")
+PURPOSES = payloads.VISIT_PURPOSES
 RULES_VERSION = "2026-11"
 
 
@@ -89,8 +90,8 @@ class RollCall:
     people: list[dict] = field(default_factory=list)  # visit_id, name, company, host, where, safe
 
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat()
+def _moment(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, timezone.utc)
 
 
 class VisitorDesk:
@@ -158,9 +159,9 @@ class VisitorDesk:
                       host=payload["host_name"], host_id=payload["host_id"], kind=payload["type"],
                       checked_in_at=now, invite_code=invite_code)
         offline = self.online() is not True  # not yet known counts as offline: promise nothing
-        record = {**payload, "visit_id": visit_id, "site": self.site, "device": self.device,
-                  "checked_in_at": _iso(now), "kiosk_offline": offline}
-        self.outbox.enqueue("visitor-checkin", record, attachments=attachments, record_id=visit_id,
+        record = payloads.VisitorCheckIn(**payload, visit_id=visit_id, site=self.site, device=self.device,
+                                         checked_in_at=_moment(now), kiosk_offline=offline)
+        self.outbox.enqueue(record, attachments=attachments, record_id=visit_id,
                             also=self.register.adder(visit))
         return CheckedIn(visit, visit_id, offline)
 
@@ -195,15 +196,15 @@ class VisitorDesk:
         return visit
 
     def _signed_out(self, visits: list[Visit], how: str) -> None:
-        now = _iso(self.clock())
-        records = [{"visit_id": v.visit_id, "site": self.site, "device": self.device, "signed_out_at": now,
-                    "how": how} for v in visits]
-        if len(records) == 1:
-            self.outbox.enqueue("visitor-signout", records[0], also=self.register.remover([visits[0].visit_id]))
+        now = _moment(self.clock())
+        ids = [v.visit_id for v in visits]
+        if len(ids) == 1:
+            record = payloads.VisitorSignOut(visit_id=ids[0], how=how, signed_out_at=now, site=self.site,
+                                             device=self.device)
         else:
-            self.outbox.enqueue("visitor-signout-all", {"site": self.site, "device": self.device, "how": how,
-                                                        "signed_out_at": now, "visit_ids": [v.visit_id for v in visits]},
-                                also=self.register.remover([v.visit_id for v in visits]))
+            record = payloads.VisitorSignOutAll(visit_ids=ids, how=how, signed_out_at=now, site=self.site,
+                                                device=self.device)
+        self.outbox.enqueue(record, also=self.register.remover(ids))
 
     def auto_sign_out_due(self, now: datetime, last_done: date | None) -> bool:
         hour, minute = map(int, self.settings.auto_sign_out.split(":"))
@@ -247,10 +248,9 @@ class VisitorDesk:
             db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
                        [f"arrived:{appointment.reference}", str(self.clock())])
 
-        self.outbox.enqueue("appointment-arrival", {
-            "site": self.site, "device": self.device, "reference": appointment.reference,
-            "service": appointment.service, "time": appointment.time, "ticket": ticket,
-            "arrived_at": _iso(self.clock())}, also=take_ticket)
+        self.outbox.enqueue(payloads.AppointmentArrival(
+            site=self.site, device=self.device, reference=appointment.reference, service=appointment.service,
+            time=appointment.time, ticket=ticket, arrived_at=_moment(self.clock())), also=take_ticket)
         return Ticket(ticket, appointment)
 
     # ----- fire roll-call ---------------------------------------------------------------
@@ -294,10 +294,10 @@ class VisitorDesk:
 
     def finish_roll_call(self, roll: RollCall) -> str:
         """Send the roll-call to central (who was marked safe, when)."""
-        marks = [{"visit_id": p["visit_id"], "safe": p["safe"]} for p in roll.people]
-        record_id = self.outbox.enqueue("roll-call", {"site": self.site, "device": self.device,
-                                                      "started_at": _iso(roll.started_at),
-                                                      "finished_at": _iso(self.clock()), "marks": marks})
+        marks = [payloads.RollCallMark(visit_id=p["visit_id"], safe=p["safe"]) for p in roll.people]
+        record_id = self.outbox.enqueue(payloads.RollCall(
+            site=self.site, device=self.device, started_at=_moment(roll.started_at),
+            finished_at=_moment(self.clock()), marks=marks))
         self.register.clear_roll_call()
         return record_id
 

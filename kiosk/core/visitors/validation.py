@@ -12,9 +12,8 @@ import unicodedata
 
 from kiosk.core import KioskError
 from kiosk.core.visitors import _
-
-MAX_NAME = 60
-MAX_COMPANY = 80
+from sync.payloads import MAX_COMPANY, MAX_EMAIL, normal_email
+from sync.payloads import MAX_VISITOR_NAME as MAX_NAME
 
 
 class Invalid(KioskError):
@@ -60,19 +59,19 @@ def clean_company(text: str) -> str:
     return company
 
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-
-
 def clean_email(text: str, required: bool = False) -> str:
     email = "".join(text.split()).lower()
     if not email:
         if required:
             raise Invalid(_("Please type your email address."), "email")
         return ""
-    if len(email) > 254 or not EMAIL.match(email) or ".." in email:
-        raise Invalid(_("That email address does not look right. Please check it."), "email")
-    return email
+    wrong = Invalid(_("That email address does not look right. Please check it."), "email")
+    if len(email) > MAX_EMAIL:
+        raise wrong
+    try:
+        return normal_email(email)
+    except ValueError:
+        raise wrong from None
 
 
 def clean_vehicle(text: str) -> str:
