@@ -96,6 +96,11 @@ def test_nothing_english_on_other_language_screens(tour):
     assert untranslated(texts, english_strings()) == []
 
 
+def test_every_touch_target_is_at_least_20mm_on_every_screen_in_every_language(tour):
+    """Measured by the tour on each screen it renders (kiosk.ui.tour.small_targets)."""
+    assert json.loads((tour / "small-targets.json").read_text(encoding="utf-8")) == {}
+
+
 def test_tour_texts_cover_every_screen(tour):
     texts = json.loads((tour / "texts.json").read_text(encoding="utf-8"))
     assert set(texts) == set(LANGUAGES)

@@ -4,7 +4,8 @@
 
 Writes `OUTDIR/<lang>/<NN>-<screen>.png` for each step below, and `OUTDIR/texts.json`
 with the text visible on each screen (the test suite reads it to catch any string that
-was left untranslated). Runs on the real window, so it needs a display (Xvfb will do).
+was left untranslated), and `OUTDIR/small-targets.json`: every tappable widget smaller than
+20 mm, by language and screen (it must stay empty). Runs on the real window, so it needs a display (Xvfb will do).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.metrics import mm
+from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.textinput import TextInput
 
@@ -529,6 +532,17 @@ def visible_texts() -> list[str]:
     return [t for t in found if t]
 
 
+def small_targets(app) -> list[dict]:
+    """Every tappable widget on screen now that is smaller than TOUCH_MM (20 mm) either way."""
+    from kiosk.ui.driver import Kiosk
+    from kiosk.ui.theme import TOUCH_MM
+
+    smallest = mm(TOUCH_MM) - 0.5
+    return [{"label": str(getattr(w, "label", "") or getattr(w, "title", "")),
+             "size": [round(w.width), round(w.height)]}
+            for w in Kiosk(app).visible(ButtonBehavior) if min(w.size) < smallest]
+
+
 # Kivy lays out nested widgets over several frames; a handful is always enough.
 FRAMES_TO_SETTLE = 8
 
@@ -543,6 +557,7 @@ class Tour:
         self.jobs = [(lang, i, name, action) for lang in self.languages
                      for i, (name, action) in enumerate(STEPS, 1)]
         self.texts: dict[str, dict[str, list[str]]] = {}
+        self.small: dict[str, dict[str, list[dict]]] = {}  # lang -> screen -> targets under 20 mm
         self.written: list[Path] = []
 
     def start(self) -> None:
@@ -552,6 +567,8 @@ class Tour:
         if not self.jobs:
             (self.out_dir / "texts.json").write_text(
                 json.dumps(self.texts, ensure_ascii=False, indent=1), encoding="utf-8")
+            (self.out_dir / "small-targets.json").write_text(
+                json.dumps(self.small, ensure_ascii=False, indent=1), encoding="utf-8")
             self.app.stop()
             return
         lang, _i, _name, action = self.jobs[0]
@@ -577,4 +594,6 @@ class Tour:
         capture_window(target)
         self.written.append(target)
         self.texts.setdefault(lang, {})[name] = visible_texts()
+        if small := small_targets(self.app):
+            self.small.setdefault(lang, {})[name] = small
         Clock.schedule_once(lambda _dt: self._next(), 0)

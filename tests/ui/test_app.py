@@ -5,14 +5,11 @@ import json
 
 from kivy.cache import Cache
 from kivy.core.window import Window
-from kivy.metrics import mm
-from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.textinput import TextInput
 
 from kiosk.core.idle import IdleMonitor
 from kiosk.ui.i18n import tr
-from kiosk.ui.theme import TOUCH_MM, theme
-from kiosk.ui.tour import STEPS
+from kiosk.ui.theme import theme
 from kiosk.ui.widgets import IdleWarning, KeyButton, KioskButton, KioskTextInput, PageRow
 
 
@@ -95,22 +92,6 @@ def test_language_switch_rerenders_the_current_screen(kiosk):
     assert kiosk.app.sm.current_screen.title == kiosk.app.content.text("ro", "housing").title
     assert kiosk.button(tr._("Back"))  # bars re-rendered
     assert tr._("Back") != "Back"
-
-
-def test_every_touch_target_is_at_least_20mm(kiosk):
-    """Walk the whole tour and measure every tappable widget on every screen."""
-    refs = kiosk.app.sync.references
-    kiosk.until(lambda: all(refs.version(n) > 0 for n in ("directory", "gazetteer", "report-categories")),
-                what="reference data from central")
-    small = []
-    for name, action in STEPS:
-        kiosk.app.wipe()
-        action(kiosk.app)
-        kiosk.settle()
-        for widget in kiosk.visible(ButtonBehavior):
-            if min(widget.size) < mm(TOUCH_MM) - 0.5:
-                small.append((name, getattr(widget, "label", getattr(widget, "title", "")), tuple(widget.size)))
-    assert small == []
 
 
 def test_text_size_and_contrast_buttons(kiosk):
