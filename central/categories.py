@@ -116,8 +116,8 @@ DEFAULT_CATEGORIES: list[dict] = [
         _q("now", "yes_no", "Is it happening now?")]),
 ]
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_SERVICE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,39}$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # whole strings only (fullmatch): as sync.payloads.Slug
+_SERVICE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,39}")  # as sync.payloads.ServiceCode
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -144,7 +144,7 @@ def _keys(item: dict, where: str, required: set[str], optional: set[str] = froze
 
 def _question(q, where: str) -> None:
     _keys(q, where, {"code", "kind", "label"}, {"required", "options"})
-    if not isinstance(q["code"], str) or not _SLUG.match(q["code"]) or q["code"] in RESERVED_CODES:
+    if not isinstance(q["code"], str) or not _SLUG.fullmatch(q["code"]) or q["code"] in RESERVED_CODES:
         raise CategoriesError(f"{where}.code: must be lower-case letters, digits and - (not kiosk_reference)")
     if q["kind"] not in KINDS:
         raise CategoriesError(f"{where}.kind: must be one of {', '.join(KINDS)}")
@@ -161,7 +161,7 @@ def _question(q, where: str) -> None:
     values = set()
     for j, option in enumerate(options):
         _keys(option, f"{where}.options[{j}]", {"value", "label"})
-        if not isinstance(option["value"], str) or not _SLUG.match(option["value"]) or option["value"] in values:
+        if not isinstance(option["value"], str) or not _SLUG.fullmatch(option["value"]) or option["value"] in values:
             raise CategoriesError(f"{where}.options[{j}].value: must be a unique code (lower-case, digits, -)")
         values.add(option["value"])
         _texts(option["label"], f"{where}.options[{j}].label", 120)
@@ -178,10 +178,10 @@ def validate(data) -> list[dict]:
     for i, cat in enumerate(categories):
         where = f"categories[{i}]"
         _keys(cat, where, {"code", "service_code", "icon", "name", "questions"}, {"hint"})
-        if not isinstance(cat["code"], str) or not _SLUG.match(cat["code"]) or cat["code"] in codes:
+        if not isinstance(cat["code"], str) or not _SLUG.fullmatch(cat["code"]) or cat["code"] in codes:
             raise CategoriesError(f"{where}.code: must be a unique code (lower-case letters, digits, -)")
         codes.add(cat["code"])
-        if not isinstance(cat["service_code"], str) or not _SERVICE_CODE.match(cat["service_code"]):
+        if not isinstance(cat["service_code"], str) or not _SERVICE_CODE.fullmatch(cat["service_code"]):
             raise CategoriesError(f"{where}.service_code: must be the Open311 service code (letters, digits, _ . : -)")
         if cat["service_code"] in service_codes:
             raise CategoriesError(f"{where}.service_code: {cat['service_code']} is used twice")

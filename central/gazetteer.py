@@ -24,6 +24,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from central.publishing import publish
+from sync.payloads import MAX_ADDRESS_LINES as MAX_LINES
+from sync.payloads import tidy
 
 DOCUMENT = "gazetteer"
 COLUMNS = ("uprn", "lines", "town", "postcode", "usrn", "street", "lat", "lon")
@@ -106,7 +108,8 @@ def read_rows(rows: list[dict]) -> Imported:
 
 
 def _clean(value) -> str:
-    return " ".join(str(value or "").split())
+    """A field as kiosks will send it back in records (`sync.payloads.tidy`)."""
+    return tidy(str(value or ""))
 
 
 def _row(row: dict):
@@ -120,6 +123,8 @@ def _row(row: dict):
         return "", usrn, street, town, point, None
     lines = [_clean(part)[:120] for part in str(row.get("lines") or "").split("|")]
     lines = [line for line in lines if line]
+    if len(lines) > MAX_LINES:  # an address is at most six lines in a record: the rest join the last
+        lines = lines[:MAX_LINES - 1] + [", ".join(lines[MAX_LINES - 1:])[:120]]
     postcode = normal_postcode(row.get("postcode"))
     if not _DIGITS.match(uprn) or not lines or not postcode:
         return None

@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import logging
+import re
 import secrets
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -36,6 +37,7 @@ from sync.payloads import (
     VisitorCheckIn,
     VisitorSignOut,
     VisitorSignOutAll,
+    appointment_reference,
     normal_email,
     tidy,
 )
@@ -92,14 +94,17 @@ def import_hosts(conn, keys, people: list[dict]) -> int:
     """Replace the staff directory with `people` (id, name, department, email); returns how many."""
     seen = set()
     for person in people:
-        values = {"name": person["name"].strip(), "department": (person.get("department") or "").strip(),
-                  "email": person["email"].strip().lower(), "active": True}
-        if not values["name"] or "@" not in values["email"]:
-            raise ValueError(f"host {person.get('id')!r}: a name and an email address are needed")
-        changed = conn.execute(update(tables.hosts).where(tables.hosts.c.id == person["id"]).values(**values))
+        host_id = tidy(str(person.get("id") or ""))
+        values = {"name": tidy(person.get("name") or ""), "department": tidy(person.get("department") or ""),
+                  "email": (person.get("email") or "").strip().lower(), "active": True}
+        # kiosks name the host in check-in records (`VisitorCheckIn.host_id`, `host_name`)
+        if not 0 < len(host_id) <= 40 or not 0 < len(values["name"]) <= 120 or "@" not in values["email"]:
+            raise ValueError(f"host {host_id[:40]!r}: an id of 1 to 40 characters, a name of at most 120 "
+                             "and an email address are needed")
+        changed = conn.execute(update(tables.hosts).where(tables.hosts.c.id == host_id).values(**values))
         if changed.rowcount == 0:
-            conn.execute(tables.hosts.insert().values(id=person["id"], **values))
-        seen.add(person["id"])
+            conn.execute(tables.hosts.insert().values(id=host_id, **values))
+        seen.add(host_id)
     # Staff who left stay in the table (old visits name them) but leave the directory.
     conn.execute(update(tables.hosts).where(tables.hosts.c.id.not_in(seen)).values(active=False))
     publish_directory(conn, keys)
@@ -153,15 +158,28 @@ def create_invite(conn, keys, site: str, visitor: str, host_id: str, day: date, 
     return code
 
 
+def _appointment(row: dict, line: int) -> dict:
+    """One booking as kiosks will send its arrival back (`AppointmentArrival`), or ValueError."""
+    reference = appointment_reference(str(row.get("reference") or ""))
+    clock = re.fullmatch(r"\s*([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?::00)?\s*", str(row.get("time") or ""))
+    service = tidy(str(row.get("service") or ""))
+    if not 0 < len(reference) <= 40 or clock is None or len(service) > 80:
+        raise ValueError(f"appointment {line}: a reference of 1 to 40 letters and digits, a time like 09:30 "
+                         "and a service name of at most 80 characters are needed")
+    prefix = "".join(c for c in str(row.get("prefix", "A")).upper() if "A" <= c <= "Z")[:2] or "A"
+    return dict(reference=reference, day=date.fromisoformat(str(row["date"]).strip()).isoformat(),
+                time=f"{int(clock.group(1)):02d}:{clock.group(2)}", service=service, prefix=prefix)
+
+
 def import_appointments(conn, keys, site: str, rows: list[dict]) -> int:
     site = sites.register(conn, site)
-    for row in rows:
-        prefix = "".join(c for c in str(row.get("prefix", "A")).upper() if c.isalpha())[:2] or "A"
-        values = dict(site=site, day=row["date"], time=row["time"], service=row["service"], prefix=prefix)
+    for line, row in enumerate(rows, 1):
+        values = {**_appointment(row, line), "site": site}
+        reference = values.pop("reference")
         changed = conn.execute(update(tables.appointments).where(
-            tables.appointments.c.reference == row["reference"]).values(**values))
+            tables.appointments.c.reference == reference).values(**values))
         if changed.rowcount == 0:
-            conn.execute(tables.appointments.insert().values(reference=row["reference"], **values))
+            conn.execute(tables.appointments.insert().values(reference=reference, **values))
     publish_appointments(conn, keys, site)
     return len(rows)
 

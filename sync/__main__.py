@@ -82,6 +82,13 @@ def selftest(args) -> int:
     return 0 if waiting == 0 else 1
 
 
+def _count(text: str) -> int:
+    n = int(text)
+    if not 1 <= n <= 10**6:  # a diagnostic record counts to a million at most (sync/payloads.py)
+        raise argparse.ArgumentTypeError("between 1 and 1,000,000")
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sync", description="hubkiosk sync")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -89,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name)
         p.add_argument("--data", required=True, help="the kiosk's data folder")
         if name == "selftest":
-            p.add_argument("--count", type=int, default=100)
+            p.add_argument("--count", type=_count, default=100, help="1 to 1,000,000 diagnostic records")
             p.add_argument("--queue-only", action="store_true")
     args = parser.parse_args(argv)
     try:

@@ -20,6 +20,7 @@ central answers `rejected` and the kiosk dead-letters that record alone.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from typing import Annotated, ClassVar, Literal
@@ -56,6 +57,7 @@ MAX_VISITOR_NAME = 60
 MAX_COMPANY = 80
 MAX_RESIDENT_NAME = 50
 MAX_ADDRESS_LINE = 80
+MAX_ADDRESS_LINES = 6
 MAX_COMMENT = 500
 MAX_DESCRIPTION = 1000
 MAX_LANDMARK = 200
@@ -86,6 +88,13 @@ def tidy(text: str) -> str:
 
 def _tidied(value):
     return tidy(value) if isinstance(value, str) else value  # not text: the str check refuses it
+
+
+def appointment_reference(typed: str) -> str:
+    """`ho 48213`, `HO48213` and `HO-48213` are the same booking: `HO-48213`."""
+    compact = re.sub(r"[^A-Za-z0-9]", "", typed).upper()
+    match = re.fullmatch(r"([A-Z]+)([0-9]+)", compact)
+    return f"{match.group(1)}-{match.group(2)}" if match else compact
 
 
 def normal_email(text: str) -> str:
@@ -277,7 +286,7 @@ class StreetReport(Payload):
 
 class Address(_Part):
     uprn: Digits = ""
-    lines: list[Line(120, 1)] = Field(min_length=1, max_length=6)
+    lines: list[Line(120, 1)] = Field(min_length=1, max_length=MAX_ADDRESS_LINES)
     town: Line(80) = ""
     postcode: Postcode = ""
     manual: StrictBool = False

@@ -44,7 +44,7 @@ def prepare_central(data: Path, site: str, appointments: int, database_url: str 
     """The reference data the workload's records refer to: staff, appointments, categories."""
     engine = tables.make_engine(database_url or tables.sqlite_url(data))
     keys = load_or_create(data)
-    rows = [{"reference": f"APT{n:05d}", "date": date.today().isoformat(), "time": "10:00",
+    rows = [{"reference": f"APT-{n:05d}", "date": date.today().isoformat(), "time": "10:00",
              "service": "Housing", "prefix": "H"} for n in range(appointments)]
     with tables.begin(engine) as conn:
         central_visitors.import_hosts(conn, keys, HOSTS)
@@ -96,7 +96,7 @@ class Workload:
             return payloads.VisitorSignOut(visit_id=visit, signed_out_at=now, how="badge"), {}, None
         if kind == "appointment-arrival":
             self._arrivals += 1  # each arrival a different booked appointment (prepare_central made them)
-            return payloads.AppointmentArrival(reference=f"APT{self._arrivals:05d}", arrived_at=now,
+            return payloads.AppointmentArrival(reference=f"APT-{self._arrivals:05d}", arrived_at=now,
                                                ticket=f"H{n:03d}"), {}, None
         if kind == "document-scan":
             return (payloads.DocumentScan(receipt=reference("DOC", n), purpose="housing-benefit", kind="income",

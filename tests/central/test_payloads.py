@@ -250,3 +250,34 @@ def test_a_record_central_already_holds_keeps_its_receipt_even_if_it_no_longer_f
     other, _ = sealed(desk, "feedback", {"journey": "x", "day": "2026-12-01"}, record_id=old["id"])
     [different] = submit(client, desk, other).json()["results"]
     assert different["status"] == "rejected"  # another payload under that id, and it does not fit
+
+
+# ----- what central publishes fits what kiosks send back -----------------------------------------------
+def test_reference_data_is_made_to_fit_the_records_kiosks_build_from_it(app):
+    from central import categories, gazetteer
+
+    ok = categories.DEFAULT_CATEGORIES[0]
+    assert categories.validate({"categories": [ok]})
+    for field, bad in (("code", "graffiti\n"), ("service_code", "GRAF\n")):
+        with pytest.raises(categories.CategoriesError):
+            categories.validate({"categories": [{**ok, field: bad}]})  # "$" alone would have let the newline through
+    row = {"uprn": "100091234567", "usrn": "48000012", "street": "Mill Lane", "town": "Riverside",
+           "postcode": "RV1 2AB", "lat": "52.41", "lon": "-1.50",
+           "lines": "Org | Dept | \u200b | Flat 2 | Block A | Court | 10 Mill Lane | Old Town"}
+    [address] = gazetteer.read_rows([row]).addresses
+    assert address["lines"] == ["Org", "Dept", "Flat 2", "Block A", "Court", "10 Mill Lane, Old Town"]
+    payloads.Address(lines=address["lines"], town=address["town"], postcode=address["postcode"])  # fits
+
+    with tables.begin(app.state.engine) as conn:
+        visitors.import_appointments(conn, app.state.keys, "Central Library", [
+            {"reference": "ho 48213", "date": date.today().isoformat(), "time": "9.30", "service": " Housing "}])
+        row = conn.execute(select(tables.appointments)).mappings().one()
+        assert (row["reference"], row["time"], row["service"]) == ("HO-48213", "09:30", "Housing")
+        for bad in ({"time": "half nine"}, {"reference": "H" * 41}, {"service": "S" * 81}):
+            with pytest.raises(ValueError, match="appointment 1"):
+                visitors.import_appointments(conn, app.state.keys, "Central Library", [
+                    {"reference": "HO-1", "date": date.today().isoformat(), "time": "10:00", "service": "x", **bad}])
+        for bad in ({"id": " "}, {"id": "x" * 41}, {"name": "N" * 121}):
+            with pytest.raises(ValueError, match="an id of 1 to 40"):
+                visitors.import_hosts(conn, app.state.keys, [
+                    {"id": "h9", "name": "Host", "email": "host@council.example", **bad}])

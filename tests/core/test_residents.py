@@ -227,6 +227,26 @@ def test_a_signup_is_queued_once_sealed_with_no_password(outbox, tmp_path):
     assert readable_at_rest(tmp_path, b"Bloggs", b"jo.bloggs", b"7911123456") == []
 
 
+def test_taking_away_the_only_mobile_asks_again_how_to_be_contacted():
+    """Texts chosen as the only way, then the mobile taken away on the way back: the
+    contact step is asked again, never a signup with no way to reach the resident."""
+    signup = filled_signup()
+    signup.set_contact(["text"])
+    assert signup.next_step() == "check"
+    signup.set_mobile("")
+    assert signup.contact_by == () and signup.next_step() == "contact"
+
+
+def test_a_suggested_address_is_one_the_record_can_carry():
+    from kiosk.core.residents.validate import clean_email
+
+    fits = "a" * 64 + "@" + ".".join(["b" * 61] * 3) + ".ne"  # 253 characters: ".net" makes 254
+    assert clean_email(fits).suggestion == fits[:-3] + ".net"
+    longest = "a" * 64 + "@" + ".".join(["b" * 61, "b" * 61, "b" * 62]) + ".ne"  # 254: ".net" would be 255
+    assert len(longest) == 254 and clean_email(longest).address == longest
+    assert clean_email(longest).suggestion == ""
+
+
 def test_a_signup_with_steps_missing_is_not_sent(outbox):
     signup = Signup()
     signup.set_name("Jo", "Bloggs")

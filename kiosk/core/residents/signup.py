@@ -79,6 +79,8 @@ class Signup:
         self.mobile = clean_mobile(text)
         if not self.mobile:
             self.contact_by = tuple(m for m in self.contact_by if m != "text")
+            if not self.contact_by:  # texts were the only way chosen: ask again
+                self.done.discard("contact")
         self.done.add("mobile")
 
     def choose_address(self, address: Address) -> None:

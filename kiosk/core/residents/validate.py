@@ -109,7 +109,12 @@ def clean_email(text: str | None, required: bool = True) -> Email:
         raise Invalid(_("That email address does not look right. Please check it."), "email") from None
     local, _at, domain = address.rpartition("@")
     better = _suggest_domain(domain)
-    return Email(address, f"{local}@{better}" if better and better != domain else "")
+    suggestion = f"{local}@{better}" if better and better != domain else ""
+    try:  # offered only if it is itself an address the record can carry
+        suggestion = normal_email(suggestion) if suggestion and len(suggestion) <= MAX_EMAIL else ""
+    except ValueError:
+        suggestion = ""
+    return Email(address, suggestion)
 
 
 _UK_REGIONS = {"GB", "GG", "JE", "IM"}

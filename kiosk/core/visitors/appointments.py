@@ -15,6 +15,7 @@ from datetime import date
 
 from kiosk.core import KioskError
 from kiosk.core.visitors import _
+from sync.payloads import appointment_reference
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,7 @@ class AppointmentProblem(KioskError):
         self.message = message
 
 
-def normalise_reference(typed: str) -> str:
-    """`ho 48213`, `HO48213` and `HO-48213` are the same reference."""
-    compact = re.sub(r"[^A-Za-z0-9]", "", typed).upper()
-    match = re.fullmatch(r"([A-Z]+)([0-9]+)", compact)
-    return f"{match.group(1)}-{match.group(2)}" if match else compact
+normalise_reference = appointment_reference  # the same rule as central's (sync/payloads.py)
 
 
 class AppointmentBook:
