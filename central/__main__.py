@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from central import accounts, reports
+from central import accounts, audit, reports
 from central import db as tables
 from central.keys import private_dir
 
@@ -45,10 +45,11 @@ def main(argv: list[str] | None = None) -> int:
                        ("demo-data", "a demo directory, invitations and appointments for today"),
                        ("documents", "documents residents scanned, one JSON object per line (newest first)"),
                        ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)"),
-                       *reports.COMMANDS.items(), *accounts.COMMANDS.items()):
+                       *reports.COMMANDS.items(), *accounts.COMMANDS.items(), *audit.COMMANDS.items()):
         p = sub.add_parser(name, help=text)
         reports.add_arguments(name, p)
         accounts.add_arguments(name, p)
+        audit.add_arguments(name, p)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
         if name == "serve":
@@ -141,17 +142,24 @@ def main(argv: list[str] | None = None) -> int:
         return reports.run(args, engine)
     elif args.command in accounts.COMMANDS:
         return accounts.run(args, engine)
+    elif args.command in audit.COMMANDS:
+        return audit.run(args, engine)
     elif args.command == "feedback":
         from central import feedback
 
-        feedback.print_lines(feedback.comments(engine, args.since) if args.comments
-                             else feedback.summary(engine, args.since))
+        if args.comments:  # residents' own words: they may name someone
+            comments = feedback.comments(engine, args.since)
+            audit.record(engine, "feedback.comments", f"since {args.since}" if args.since else "", len(comments))
+            feedback.print_lines(comments)
+        else:
+            feedback.print_lines(feedback.summary(engine, args.since))
     elif args.command == "documents":
         from central import documents
         from central.files import open_files
         from central.keys import load_or_create
 
         rows = documents.listing(engine, args.reference)
+        audit.record(engine, "documents.export" if args.export else "documents", args.reference or "", len(rows))
         documents.print_listing(rows)
         if args.export:
             written = documents.export(engine, open_files(Path(args.data), args.files),

@@ -38,7 +38,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from central import account_emails
+from central import account_emails, audit
 from central import db as tables
 from central.visitors import mask_email, queue_email
 from sync.payloads import CODE_ALPHABET, AccountSignup, SignupFollowUp, normal_email, tidy
@@ -330,7 +330,10 @@ def add_arguments(name: str, parser) -> None:
 def run(args, engine) -> int:
     """Carry out `accounts` or `follow-ups` for the command line; returns the exit status."""
     if args.command == "accounts":
-        print_lines(listing(engine, args.reference, args.full))
+        rows = listing(engine, args.reference, args.full)
+        if args.full:
+            audit.record(engine, "accounts.full", args.reference or "", len(rows))
+        print_lines(rows)
     elif args.done:
         if not (args.by or "").strip():
             print("Say who dealt with it: --by NAME", file=sys.stderr)
@@ -341,5 +344,7 @@ def run(args, engine) -> int:
             return 1
         print(f"Marked done: {closed}")
     else:
-        print_lines(follow_ups(engine, args.all))
+        rows = follow_ups(engine, args.all)
+        audit.record(engine, "follow-ups", "all" if args.all else "open", len(rows))
+        print_lines(rows)
     return 0

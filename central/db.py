@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
+    DDL,
     Column,
     DateTime,
     Float,
@@ -343,6 +344,29 @@ sites = Table(
     Column("name", String(80), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# ----- the audit log (central/audit.py) --------------------------------------------------------
+audit = Table(
+    "audit", metadata,  # every view of personal data: who, when, what (never the data itself)
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(120), nullable=False),       # shell:<user> now; a staff account later
+    Column("action", String(40), nullable=False),       # e.g. "accounts.full", "documents.export"
+    Column("subject", String(200), nullable=False, default=""),  # the filter used, e.g. a reference
+    Column("rows", Integer, nullable=False, default=0),  # how many records were shown
+)
+# Nobody edits the audit log, the service included: both databases refuse it.
+for _when in ("UPDATE", "DELETE"):
+    event.listen(audit, "after_create", DDL(
+        f"CREATE TRIGGER audit_no_{_when.lower()} BEFORE {_when} ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END").execute_if(dialect="sqlite"))
+event.listen(audit, "after_create", DDL(
+    "CREATE OR REPLACE FUNCTION audit_unchangeable() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'the audit log cannot be changed'; END $$").execute_if(dialect="postgresql"))
+event.listen(audit, "after_create", DDL(
+    "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_unchangeable()").execute_if(dialect="postgresql"))
 
 
 # ----- attachment uploads in progress (central/uploads.py) -------------------------------------

@@ -245,7 +245,12 @@ def run(args, engine) -> int:
                 message = retry(engine, args.retry)
                 print(message, file=sys.stdout if message.endswith("again") else sys.stderr)
                 return 0 if message.endswith("again") else 1
-            for row in listing(engine, args.reference, args.state, args.contact):
+            rows = listing(engine, args.reference, args.state, args.contact)
+            if args.contact:
+                from central import audit
+
+                audit.record(engine, "reports.contact", args.reference or args.state or "", len(rows))
+            for row in rows:
                 print(json.dumps(row, ensure_ascii=False, sort_keys=True))
             return 0
         keys = load_or_create(Path(args.data))
