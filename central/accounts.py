@@ -40,6 +40,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central import account_emails, audit
 from central import db as tables
+from central.db import aware
 from central.visitors import mask_email, queue_email
 from sync.payloads import CODE_ALPHABET, AccountSignup, SignupFollowUp, normal_email, tidy
 
@@ -66,11 +67,6 @@ def council_name() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes; every time here is UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 def clean_email(value) -> str:
@@ -201,7 +197,7 @@ def account_for_token(conn, token: str) -> dict | None:
         return None
     row = conn.execute(select(tables.accounts).where(
         tables.accounts.c.token_sha256 == token_hash(token))).mappings().first()
-    if row is None or _aware(row["token_expires_at"]) is None or _aware(row["token_expires_at"]) < _now():
+    if row is None or aware(row["token_expires_at"]) is None or aware(row["token_expires_at"]) < _now():
         return None
     return dict(row)
 
@@ -304,7 +300,7 @@ def mark_done(engine, reference: str, by: str) -> int:
 
 
 def _isoformat(row: dict) -> dict:
-    return {key: _aware(value).isoformat() if isinstance(value, datetime) else value for key, value in row.items()}
+    return {key: aware(value).isoformat() if isinstance(value, datetime) else value for key, value in row.items()}
 
 
 def print_lines(rows: list[dict]) -> None:

@@ -45,8 +45,7 @@ def listing(engine, since: date | None = None) -> list[dict]:
     with engine.connect() as conn:
         rows = [dict(row) for row in conn.execute(query).mappings()]
     for row in rows:
-        moment = row["at"]
-        row["at"] = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+        row["at"] = tables.aware(row["at"]).isoformat()
     return rows
 
 

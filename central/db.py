@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import (
@@ -25,6 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """A stored time as UTC: SQLite gives them back without a zone (every time here is UTC)."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 devices = Table(
     "devices", metadata,

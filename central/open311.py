@@ -48,8 +48,9 @@ from sqlalchemy import and_, exists, func, or_, select, update
 
 from central import categories as cats
 from central import db as tables
+from central.db import aware
+from central.reports import categories, clean_text
 from central.workers import PollingWorker
-from central.reports import aware, categories, clean_text
 
 log = logging.getLogger("central.open311")
 USER_AGENT = "hubkiosk-central/0.1 (Open311 GeoReport v2)"

@@ -64,11 +64,8 @@ class Submissions:
     def _stored(self, conn, record, dev: dict) -> RecordResult | None:
         """A refused record central already holds (sent before central's models were
         stricter, say): the kiosk gets its receipt, not a dead letter for what arrived."""
-        existing = conn.execute(select(tables.records.c.device_id, tables.records.c.payload_sha256).where(
-            tables.records.c.id == record.id)).first()
-        if existing is None or tuple(existing) != (dev["id"], record.payload_sha256):
-            return None
-        return self._repeat(conn, record, dev["id"])
+        held = self._repeat(conn, record, dev["id"])
+        return None if held.status == "rejected" else held  # not held (or not this one): the refusal stands
 
     def _check(self, record) -> tuple[RecordResult | None, payloads.Payload | None]:
         """(a rejection for a record that can never be accepted, else None; its payload)."""

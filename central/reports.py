@@ -29,6 +29,7 @@ from sqlalchemy import and_, select, update
 
 from central import categories as cats
 from central import db as tables
+from central.db import aware
 from central import gazetteer
 from sync.payloads import CODE_ALPHABET, StreetReport, tidy
 
@@ -40,13 +41,6 @@ STATES = ("pending", "sent", "failed")
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """A stored time as UTC (SQLite gives them back without a zone)."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 # ----- text that no record model checked -------------------------------------------------------

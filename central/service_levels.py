@@ -108,8 +108,7 @@ class WorkingDays:
         return self.close_of(self.add(self.day_zero(received), working_days))
 
     def status(self, received: datetime, timescale: Timescale, now: datetime) -> Status:
-        due_day = self.add(self.day_zero(received), timescale.working_days)
-        due_at = self.close_of(due_day)
-        amber_at = self.close_of(self.back(due_day, timescale.warn_days))
+        due_at = self.due(received, timescale.working_days)
+        amber_at = self.close_of(self.back(due_at.date(), timescale.warn_days))
         state = "overdue" if now >= due_at else "due-soon" if now >= amber_at else "on-time"
         return Status(due_at, amber_at, state)

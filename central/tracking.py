@@ -24,8 +24,9 @@ from sqlalchemy import select
 from central import categories as cats
 from central import db as tables
 from central import pages
+from central.db import aware
+from central.reports import PHOTO, categories
 from central.throttle import client_of
-from central.reports import PHOTO, aware, categories
 from sync.crypto import CryptoFailure
 from sync.payloads import REPORT_REFERENCE
 

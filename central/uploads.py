@@ -41,6 +41,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
 from central import db as tables
+from central.db import aware
 from sync.protocol import API, MAX_ATTACHMENT_BYTES, NAME_RE, UUID_RE
 
 log = logging.getLogger("central.uploads")
@@ -89,12 +90,8 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def http_date(moment: datetime) -> str:
-    return formatdate(_aware(moment).timestamp(), usegmt=True)
+    return formatdate(aware(moment).timestamp(), usegmt=True)
 
 
 def parse_metadata(header: str) -> dict[str, str]:
@@ -290,7 +287,7 @@ class Uploads:
         row = await run_in_threadpool(find)
         if row is None or row["device_id"] != dev["id"]:
             raise TusError(404, "no such upload")
-        if _aware(row["expires_at"]) < _now():
+        if aware(row["expires_at"]) < _now():
             raise TusError(410, "this upload has expired: start a new one")
         return dict(row)
 
