@@ -10,6 +10,9 @@
     python -m central categories --data DIR [--file F]      publish the report categories
     python -m central accounts --data DIR [--reference R] [--full]   My Account signups
     python -m central follow-ups --data DIR [--all] | --done REF --by NAME   contact requests
+    python -m central staff add --email E --name N --role ROLE[@SITE[/SERVICE]] --data DIR
+                                                            a console account (prints a set-up link)
+    python -m central staff list|reset|disable [--email E] --data DIR
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from central import accounts, audit, reports
+from central import staff as console_staff
 from central import db as tables
 from central.keys import private_dir
 
@@ -45,11 +49,13 @@ def main(argv: list[str] | None = None) -> int:
                        ("demo-data", "a demo directory, invitations and appointments for today"),
                        ("documents", "documents residents scanned, one JSON object per line (newest first)"),
                        ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)"),
-                       *reports.COMMANDS.items(), *accounts.COMMANDS.items(), *audit.COMMANDS.items()):
+                       *reports.COMMANDS.items(), *accounts.COMMANDS.items(), *audit.COMMANDS.items(),
+                       *console_staff.COMMANDS.items()):
         p = sub.add_parser(name, help=text)
         reports.add_arguments(name, p)
         accounts.add_arguments(name, p)
         audit.add_arguments(name, p)
+        console_staff.add_arguments(name, p)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
         if name == "serve":
@@ -144,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         return accounts.run(args, engine)
     elif args.command in audit.COMMANDS:
         return audit.run(args, engine)
+    elif args.command in console_staff.COMMANDS:
+        return console_staff.run(args, engine)
     elif args.command == "feedback":
         from central import feedback
 
@@ -207,6 +215,7 @@ def _visitors(args, engine) -> int:
             for invite in made:
                 print(f"  {invite['code']}  {invite['visitor']} ({invite['company']})")
             print(reports.seed_demo(engine, keys, args.public_url))
+            print(console_staff.seed_demo(engine, keys, args.site))
     except (ValueError, KeyError, OSError) as exc:
         print(f"Could not {args.command.replace('-', ' ')}: {exc}", file=sys.stderr)
         return 1

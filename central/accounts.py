@@ -38,7 +38,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from central import account_emails, audit
+from central import account_emails, audit, work
 from central import db as tables
 from central.db import aware
 from central.visitors import mask_email, queue_email
@@ -155,6 +155,8 @@ def follow_up(conn, _keys, device: dict, record_id: str, p: SignupFollowUp) -> N
         record_id=record_id, reference=p.reference, site=device["site"], first_name=p.first_name,
         last_name=p.last_name, email=p.email, mobile=p.mobile, stage=p.stage, assisted_by=p.assisted_by,
         language=p.language, asked_at=min(p.asked_at, _now()), received_at=_now()))
+    work.open_item(conn, "follow-up", record_id, p.reference or record_id[:8].upper(), "hub-support",
+                   device["site"], min(p.asked_at, _now()))
     log.info("record %s: follow-up request filed for the contact team", record_id)
 
 

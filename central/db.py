@@ -390,3 +390,83 @@ uploads = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
     Index("uploads_attachment", "record_id", "name"),
 )
+
+
+# ----- the staff console (central/staff.py, central/work.py, central/console/) -----------------
+staff = Table(
+    "staff", metadata,  # council staff who sign in to the console
+    Column("id", String(36), primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),  # lower case
+    Column("name", String(120), nullable=False),
+    Column("state", String(10), nullable=False, default="invited"),  # invited | active | disabled
+    Column("password_hash", String(200)),  # as residents' (central/passwords.py)
+    Column("totp_secret", LargeBinary),  # sealed with the council's key
+    Column("totp_last_step", Integer, nullable=False, default=0),  # a code is good once
+    Column("setup_sha256", String(64), unique=True),  # the one-time set-up link's token, as a hash
+    Column("setup_expires_at", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False, default=0),  # wrong sign-ins since the last good one
+    Column("lockouts", Integer, nullable=False, default=0),  # each lock lasts twice the one before
+    Column("locked_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("signed_in_at", DateTime(timezone=True)),
+)
+
+staff_roles = Table(
+    "staff_roles", metadata,  # what each member of staff may do, and where: "*" is every site or service
+    Column("staff_id", String(36), ForeignKey("staff.id"), primary_key=True),
+    Column("role", String(20), primary_key=True),
+    Column("site", String(80), primary_key=True),
+    Column("service", String(40), primary_key=True),
+)
+
+staff_sessions = Table(
+    "staff_sessions", metadata,  # signed-in browsers: the cookie's value is kept only as a hash
+    Column("id_sha256", String(64), primary_key=True),
+    Column("staff_id", String(36), ForeignKey("staff.id"), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+work_items = Table(
+    "work_items", metadata,  # everything that needs a person, with its service-level clock
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),  # document | street-report | follow-up
+    Column("record_id", String(36), nullable=False),
+    Column("reference", String(40), nullable=False, index=True),  # as on the resident's slip
+    Column("service", String(40), nullable=False),
+    Column("site", String(80), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("amber_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("state", String(10), nullable=False, default="open"),  # open | claimed | closed
+    Column("assignee", String(36)),  # a staff id
+    Column("outcome", String(200), nullable=False, default=""),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("escalated_at", DateTime(timezone=True)),
+    Index("work_items_record", "kind", "record_id", unique=True),
+    Index("work_items_queue", "service", "state", "due_at"),
+    Index("work_items_site", "site", "state", "due_at"),
+    Index("work_items_due", "state", "due_at"),
+)
+
+work_events = Table(
+    "work_events", metadata,  # each item's history: claimed, assigned, a note, closed
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, ForeignKey("work_items.id"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+
+api_keys = Table(
+    "api_keys", metadata,  # back-office integrations pulling documents and reports (JSON API)
+    Column("id", String(12), primary_key=True),  # shown; the secret part only as a hash
+    Column("name", String(80), nullable=False),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("services", String(400), nullable=False),  # comma-separated, or "*"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)

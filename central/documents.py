@@ -8,11 +8,13 @@ as an attachment, and the kiosk gets its receipt only once both are safe.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select
 
 from central import db as tables
+from central import work
 from sync.payloads import DocumentScan
 
 PDF_NAME = DocumentScan.ATTACHMENT
@@ -24,6 +26,9 @@ def file(conn, _keys, device: dict, record_id: str, p: DocumentScan) -> None:
         receipt=p.receipt, record_id=record_id, site=device["site"], device_id=device["id"], purpose=p.purpose,
         kind=p.kind, reference=p.reference, name=p.name, postcode=p.postcode, pages=p.pages,
         scanned_at=p.scanned_at))
+    # the clock runs from when the resident handed it over (a kiosk offline for a day gains nothing)
+    work.open_item(conn, "document", record_id, p.receipt, work.document_service(p.purpose), device["site"],
+                   min(p.scanned_at, datetime.now(timezone.utc)))
 
 
 def listing(engine, reference: str | None = None) -> list[dict]:

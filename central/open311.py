@@ -48,6 +48,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 
 from central import categories as cats
 from central import db as tables
+from central import work
 from central.db import aware
 from central.reports import categories, clean_text
 from central.workers import PollingWorker
@@ -360,6 +361,9 @@ class Forwarder(PollingWorker):
         with tables.begin(self.engine) as conn:
             conn.execute(update(tables.reports).where(tables.reports.c.reference == row["reference"])
                          .values(claimed_until=None, **values))
+            if values.get("service_request_id"):  # the back office has it: nobody need chase it now
+                work.close_for_record(conn, "street-report", row["record_id"], "open311",
+                                      f"Accepted by the back office as request {values['service_request_id']}")
 
     def _later(self, row: dict, error: Open311Error, unsure: bool) -> None:
         attempts = row["attempts"] + 1

@@ -31,6 +31,7 @@ RULES: dict[str, tuple[str, str]] = {
     "activate": ("10/minute", "200/minute"),   # activation or reset links that open nothing
     "reset": ("10/10minutes", "300/10minutes"),  # password-reset requests (each may send an email)
     "lookup": ("30/minute", "1200/minute"),    # returning-visitor look-ups, per device
+    "staff-sign-in": ("20/10minutes", "300/10minutes"),  # wrong console sign-ins (accounts also lock)
 }
 
 

@@ -32,7 +32,7 @@ fi
 
 # Today's demo data: a staff directory, four invitations and a dozen appointments; the
 # demo town's street gazetteer and the report categories (tracking pages on this port).
-"$PY" -m central demo-data --site "$SITE" --data var/demo/central --public-url "http://127.0.0.1:$PORT" \
+HUBKIOSK_PUBLIC_URL="http://127.0.0.1:$PORT" "$PY" -m central demo-data --site "$SITE" --data var/demo/central --public-url "http://127.0.0.1:$PORT" \
     | tee var/demo/today.txt
 # A stand-in camera (var/demo/camera.avi, made here, not kept in git): a council letter
 # brought up to the camera (its QR code holds a Council Tax reference), the first

@@ -19,6 +19,9 @@ test=""
 # Kivy's window needs OpenGL (Mesa), Xvfb gives a virtual screen, libzbar0 reads barcodes,
 # cups-client sends badges to a printer, tesseract-ocr turns scanned pages the right way up.
 DEB_PACKAGES="python3-venv xvfb xauth libgl1 libgl1-mesa-dri libegl1 libmtdev1 libzbar0 cups-client tesseract-ocr"
+# npm installs the staff console's design system (GOV.UK Frontend, pinned in package-lock.json):
+# Debian's nodejs and npm, unless a Node.js with npm is there already.
+command -v npm >/dev/null || DEB_PACKAGES="$DEB_PACKAGES nodejs npm"
 # The tests also run central against a throwaway PostgreSQL server, and print through a
 # private CUPS scheduler to its PDF printer.
 # Central's pages are tested in Debian's own Chromium (driven by Playwright, which then
@@ -65,4 +68,12 @@ if [ -z "$installed" ]; then
     .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[${extras}]"
     rm -f .venv/.installed-*
     touch ".venv/.installed-$hash${test:+-test}"
+fi
+
+# The staff console's CSS, JavaScript and fonts: GOV.UK Frontend from npm, as locked.
+lock="$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -f "node_modules/.installed-$lock" ]; then
+    echo "Installing the console's GOV.UK Frontend (npm)"
+    npm ci --no-audit --no-fund --silent >/dev/null
+    touch "node_modules/.installed-$lock"
 fi

@@ -184,6 +184,12 @@ def check(engine, files_root: Path, workload: Workload, backoffice=None) -> dict
         judge("account made", signups, _counts(conn, t.accounts.c.record_id))
         judge("follow-up filed", set(by_kind.get("signup-follow-up", {})), _counts(conn, t.signup_followups.c.record_id))
         judge("feedback counted", set(by_kind.get("feedback", {})), _counts(conn, t.feedback.c.record_id))
+        # each document, report and follow-up waits in its service's queue, with its clock
+        for kind, item_kind in (("document-scan", "document"), ("street-report", "street-report"),
+                                ("signup-follow-up", "follow-up")):
+            items = _counts(conn, select(t.work_items.c.record_id).where(t.work_items.c.kind == item_kind)
+                            .subquery().c.record_id)
+            judge(f"{item_kind} work item queued", set(by_kind.get(kind, {})), items)
     if backoffice is not None:
         posted: dict[str, int] = {}
         for record_id, (payload, _f) in by_kind.get("street-report", {}).items():

@@ -1,0 +1,174 @@
+"""The staff console at /console/: the council's side of every journey.
+
+`routes(app, engine, keys, files, throttle)` adds its pages; the logic they show and change
+lives in plain modules (central.staff, central.work, central.console.views). Pages are
+GOV.UK Frontend, work without JavaScript, and record every view of personal data in the
+audit log before they show it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import parse_qs
+
+from fastapi import Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from central import db as tables
+from central import staff as accounts
+from central.console import web
+from central.console.pages import items, people, places
+from central.throttle import client_of
+
+__all__ = ["routes"]
+LOGIN_COOKIE = "hubkiosk_console_form"
+
+
+def routes(app, engine, keys, files, throttle) -> None:
+    app.add_exception_handler(web.SignInNeeded, lambda _r, exc: web.to_sign_in(exc))
+    app.add_exception_handler(web.Forbidden, _forbidden)
+    _assets(app)
+    _sign_in(app, engine, keys, throttle)
+    items.routes(app, engine, keys, files)
+    people.routes(app, engine, keys)
+    places.routes(app, engine, keys)
+
+
+def _forbidden(request: Request, _exc) -> Response:
+    if request.url.path.startswith(f"{web.PREFIX}/api"):
+        return Response('{"detail":"not allowed"}', 403, media_type="application/json")
+    return web.render(request, "forbidden.html", status_code=403, title="You cannot see this page")
+
+
+def _assets(app) -> None:
+    """GOV.UK Frontend's files: its stylesheet asks for /assets/fonts and /assets/images."""
+    types = {".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript", ".woff2": "font/woff2",
+             ".woff": "font/woff", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
+    own = web.HERE / "static"
+
+    def serve(folder, name: str) -> Response:
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder.resolve()) or not path.is_file() or path.suffix not in types:
+            return Response("not found", 404)
+        return FileResponse(path, media_type=types[path.suffix],
+                            headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"})
+
+    @app.get("/assets/fonts/{name}", include_in_schema=False)
+    def fonts(name: str) -> Response:
+        return serve(web.FRONTEND / "assets" / "fonts", name)
+
+    @app.get("/assets/images/{name}", include_in_schema=False)
+    def images(name: str) -> Response:
+        return serve(web.FRONTEND / "assets" / "images", name)
+
+    @app.get("/console/assets/{name}", include_in_schema=False)
+    def console_assets(name: str) -> Response:
+        if name in ("govuk-frontend.min.css", "govuk-frontend.min.js"):
+            return serve(web.FRONTEND, name)
+        return serve(own, name)
+
+
+def _sign_in(app, engine, keys, throttle) -> None:
+    @app.get("/console", include_in_schema=False)
+    def bare() -> Response:
+        return RedirectResponse("/console/", status_code=308)
+
+    @app.get("/console/sign-in", include_in_schema=False)
+    def sign_in_page(request: Request, next: str = "") -> HTMLResponse:
+        token = secrets.token_urlsafe(32)
+        page = web.render(request, "sign_in.html", title="Sign in to the staff console", form_token=token,
+                          next=web.safe_next(next), errors={}, email="")
+        page.set_cookie(LOGIN_COOKIE, token, httponly=True, secure=web.secure(request), samesite="strict",
+                        path=f"{web.PREFIX}/sign-in", max_age=3600)
+        return page
+
+    @app.post("/console/sign-in", include_in_schema=False)
+    async def sign_in(request: Request) -> Response:
+        body = await request.body()
+        from central.account_pages import _same_origin
+
+        fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:web.MAX_FORM_BYTES],
+                                               keep_blank_values=True, max_num_fields=10).items()}
+        cookie = request.cookies.get(LOGIN_COOKIE, "")
+        if not _same_origin(request) or not accounts.csrf_ok(cookie, fields.get("form_token")):
+            return RedirectResponse("/console/sign-in", status_code=303)
+        client = client_of(request)
+        throttle.check("staff-sign-in", client)
+        email = fields.get("email", "").strip()[:254]
+        refused = None
+        with tables.begin(engine) as conn:  # a wrong try is counted (committed) too
+            try:
+                who = accounts.sign_in(conn, keys, email, fields.get("password", ""), fields.get("code", ""))
+                cookie_value, _csrf = accounts.start_session(conn, who.id)
+            except accounts.SignInRefused as exc:
+                refused = exc
+        if refused is not None:
+            throttle.count("staff-sign-in", client)
+            token = secrets.token_urlsafe(32)
+            page = web.render(request, "sign_in.html", status_code=400, title="Sign in to the staff console",
+                              form_token=token, next=web.safe_next(fields.get("next")), email=email,
+                              errors={"email": str(refused)})
+            page.set_cookie(LOGIN_COOKIE, token, httponly=True, secure=web.secure(request), samesite="strict",
+                            path=f"{web.PREFIX}/sign-in", max_age=3600)
+            return page
+        response = RedirectResponse(web.safe_next(fields.get("next")), status_code=303)
+        web.set_cookie(response, request, cookie_value)
+        response.delete_cookie(LOGIN_COOKIE, path=f"{web.PREFIX}/sign-in")
+        return response
+
+    @app.post("/console/sign-out", include_in_schema=False)
+    async def sign_out(request: Request, who=Depends(web.signed_in(engine))) -> Response:
+        await web.form(request, who)
+        with tables.begin(engine) as conn:
+            accounts.end_session(conn, who.key)
+        response = web.back("/console/sign-in")
+        response.delete_cookie(web.COOKIE, path=web.PREFIX)
+        return response
+
+    @app.get("/console/set-up/{token}", include_in_schema=False)
+    def set_up_page(request: Request, token: str) -> HTMLResponse:
+        throttle.check("activate", client_of(request))
+        with engine.connect() as conn:
+            account = accounts.setup_account(conn, token)
+        if account is None:
+            throttle.count("activate", client_of(request))
+            return web.render(request, "message.html", status_code=404, title="This set-up link does not work",
+                              paragraphs=["It may have expired (links last 3 days) or been used already.",
+                                          "Ask an administrator to reset your account: they will give you a new link."])
+        return _set_up(request, account, token, {})
+
+    @app.post("/console/set-up/{token}", include_in_schema=False)
+    async def set_up(request: Request, token: str) -> Response:
+        from central.account_pages import _same_origin
+
+        throttle.check("activate", client_of(request))
+        body = await request.body()
+        fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:web.MAX_FORM_BYTES],
+                                               keep_blank_values=True, max_num_fields=10).items()}
+        if not _same_origin(request):
+            return RedirectResponse(request.url.path, status_code=303)
+        try:
+            with tables.begin(engine) as conn:
+                who = accounts.complete_setup(conn, keys, token, fields.get("password", ""),
+                                              fields.get("again", ""), fields.get("code", ""))
+                cookie_value, _csrf = accounts.start_session(conn, who.id)
+        except accounts.StaffError as exc:
+            throttle.count("activate", client_of(request))
+            with engine.connect() as conn:
+                account = accounts.setup_account(conn, token)
+            if account is None:
+                return RedirectResponse(request.url.path, status_code=303)
+            field = "code" if "security code" in str(exc) else "password"
+            return _set_up(request, account, token, {field: str(exc)}, 400)
+        response = web.back("/console/", "Your account is set up. You are signed in.")
+        web.set_cookie(response, request, cookie_value)
+        return response
+
+    def _set_up(request, account, token, errors, status=200) -> HTMLResponse:
+        import segno
+
+        uri = accounts.provisioning_uri(keys, account)
+        qr = segno.make(uri, error="m").svg_inline(scale=5, border=2, title="QR code for your authenticator app")
+        return web.render(request, "set_up.html", status_code=status, title="Set up your console account",
+                          account=account, qr=qr, secret=accounts.secret_text(keys, account), errors=errors,
+                          token=token)

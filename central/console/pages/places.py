@@ -1,0 +1,150 @@
+"""Places: the home page (what needs you), kiosks by site (fleet) and residents' feedback
+(charts drawn on the server as SVG, each beside its data table).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta, timezone
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select, update
+
+from central import audit, feedback_report, work
+from central import db as tables
+from central.console import web
+from central.console.pages.items import QUEUE_ROLES, scoped
+from central.kiosk_api import create_code
+
+SILENT_AFTER = timedelta(minutes=15)
+
+
+def routes(app, engine, keys) -> None:
+    @app.get("/console/", include_in_schema=False)
+    def home(request: Request, who=Depends(web.signed_in(engine))) -> Response:
+        counts = mine = None
+        if who.staff.has(*QUEUE_ROLES):
+            flt = scoped(who, work.Filter())
+            with engine.connect() as conn:
+                counts = work.counts(conn, flt)
+                _rows, mine = work.page(conn, work.Filter(flt.sites, flt.services, assignee=who.staff.id), limit=1)
+        return web.render(request, "home.html", title="Staff console", counts=counts, mine=mine,
+                          done=request.query_params.get("done"))
+
+    _fleet(app, engine)
+    _feedback(app, engine)
+
+
+# ----- kiosks ---------------------------------------------------------------------------------------
+def _fleet(app, engine) -> None:
+    readers = web.signed_in(engine, "coordinator", "admin")
+
+    @app.get("/console/fleet", include_in_schema=False)
+    def fleet(request: Request, who=Depends(readers)) -> Response:
+        sites = who.staff.sites("coordinator", "admin")
+        query = select(tables.devices).order_by(tables.devices.c.site, tables.devices.c.name)
+        if sites is not None:
+            query = query.where(tables.devices.c.site.in_(sorted(sites)))
+        now = datetime.now(timezone.utc)
+        with engine.connect() as conn:
+            devices = [dict(r) for r in conn.execute(query).mappings()]
+            all_sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
+        for d in devices:
+            seen = tables.aware(d["last_seen_at"])
+            d["silent"] = d["revoked"] or seen is None or now - seen > SILENT_AFTER
+            d["seen"] = seen
+        return web.render(request, "fleet.html", title="Kiosks", devices=devices, now=now,
+                          admin=who.staff.has("admin"), all_sites=all_sites if who.staff.has("admin") else [],
+                          code=None, errors={}, done=request.query_params.get("done"))
+
+    @app.post("/console/fleet", include_in_schema=False)
+    async def fleet_change(request: Request, who=Depends(web.signed_in(engine, "admin"))) -> Response:
+        import segno
+
+        posted = await web.form(request, who)
+        if posted.get("action") == "revoke":
+            with tables.begin(engine) as conn:
+                done = conn.execute(update(tables.devices).where(tables.devices.c.id == posted.text("device_id"))
+                                    .values(revoked=True)).rowcount
+            return web.back("/console/fleet", "Kiosk revoked: it can no longer send or receive" if done else "")
+        if posted.get("action") != "code":
+            raise web.Forbidden()
+        site = posted.text("site")
+        with engine.connect() as conn:
+            known = set(conn.execute(select(tables.sites.c.name)).scalars())
+        if site not in known:
+            return web.back("/console/fleet", "Choose a site for the new kiosk")
+        code = create_code(engine, site)
+        qr = segno.make(f"HKENROL:{code}", error="m").svg_inline(scale=5, border=2, title="Enrolment code as a QR code")
+        with engine.connect() as conn:
+            devices = [dict(r) for r in conn.execute(select(tables.devices).order_by(tables.devices.c.site)).mappings()]
+        now = datetime.now(timezone.utc)
+        for d in devices:
+            seen = tables.aware(d["last_seen_at"])
+            d["silent"] = d["revoked"] or seen is None or now - seen > SILENT_AFTER
+            d["seen"] = seen
+        return web.render(request, "fleet.html", title="Kiosks", devices=devices, now=now, admin=True,
+                          all_sites=sorted(known), code={"code": code, "site": site, "qr": qr}, errors={}, done=None)
+
+
+# ----- feedback -------------------------------------------------------------------------------------
+def _feedback(app, engine) -> None:
+    readers = web.signed_in(engine, "manager", "admin")
+
+    def _scope(who, site: str) -> tuple[frozenset[str] | None, str]:
+        mine = who.staff.sites("manager", "admin")
+        if site and (mine is None or site in mine):
+            return frozenset([site]), site
+        return mine, ""
+
+    def _since(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return date.today() - timedelta(weeks=12)
+
+    @app.get("/console/feedback", include_in_schema=False)
+    def feedback_page(request: Request, site: str = "", since: str = "", who=Depends(readers)) -> Response:
+        sites, site = _scope(who, site)
+        start = _since(since)
+        with engine.connect() as conn:
+            report = feedback_report.summary(conn, sites, start)
+            all_sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
+        if sites is not None:
+            all_sites = [s for s in all_sites if s in sites]
+        return web.render(request, "feedback.html", title="Residents' feedback", report=report, site=site,
+                          sites=all_sites, since=start.isoformat())
+
+    @app.get("/console/feedback/{chart}.svg", include_in_schema=False)
+    def chart(chart: str, site: str = "", since: str = "", who=Depends(web.signed_in(engine, "manager", "admin", page=False))) -> Response:
+        sites, _site = _scope(who, site)
+        with engine.connect() as conn:
+            report = feedback_report.summary(conn, sites, _since(since))
+        svg = feedback_report.chart(report, chart)
+        if svg is None:
+            return Response("no such chart", 404)
+        return Response(svg, media_type="image/svg+xml", headers={
+            "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
+    @app.get("/console/feedback.csv", include_in_schema=False)
+    def feedback_csv(site: str = "", since: str = "", who=Depends(web.signed_in(engine, "manager", "admin", page=False))) -> Response:
+        sites, _site = _scope(who, site)
+        with engine.connect() as conn:
+            report = feedback_report.summary(conn, sites, _since(since))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["journey", "answers", "found what they needed (share)", "mean stars", "star answers"])
+        for row in report["journeys"]:
+            writer.writerow([row["journey"], row["answers"], row["found_share"], row["stars_mean"], row["stars_answers"]])
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="feedback.csv"', "Cache-Control": "no-store"})
+
+    @app.get("/console/feedback/comments", include_in_schema=False)
+    def comments(request: Request, site: str = "", since: str = "", who=Depends(readers)) -> Response:
+        sites, site = _scope(who, site)
+        with engine.connect() as conn:
+            rows = feedback_report.comments(conn, sites, _since(since))
+        audit.record(engine, "feedback.comments", site, len(rows), actor=who.staff.actor)
+        return web.render(request, "comments.html", title="Residents' comments", rows=rows, site=site)

@@ -1,0 +1,98 @@
+"""Residents' feedback summed up for managers: by journey and by week, for some sites, and
+drawn as SVG charts on the server (pygal), so they read without any script and each sits
+beside a table of the same numbers.
+
+    report = summary(conn, sites=None, since=date(2026, 9, 1))
+    svg = chart(report, "stars")     # or "found", "weeks"
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from central import db as tables
+
+JOURNEY_NAMES = {"information": "Information", "visitors": "Visitor check-in", "appointments": "Appointments",
+                 "documents": "Document scanning", "signup": "My Account signup", "report": "Report a problem"}
+
+
+def _where(query, sites, since: date):
+    query = query.where(tables.feedback.c.day >= since.isoformat())
+    if sites is not None:
+        query = query.where(tables.feedback.c.site.in_(sorted(sites)))
+    return query
+
+
+def summary(conn, sites: frozenset[str] | None, since: date) -> dict:
+    f = tables.feedback.c
+    journeys: dict[str, dict] = {}
+    weeks: dict[date, dict] = {}
+    total = 0
+    for journey, day, found, stars in conn.execute(_where(select(f.journey, f.day, f.found, f.stars), sites, since)):
+        total += 1
+        g = journeys.setdefault(journey, {"journey": journey, "name": JOURNEY_NAMES.get(journey, journey),
+                                          "answers": 0, "yes": 0, "asked": 0, "stars": 0, "stars_answers": 0})
+        monday = date.fromisoformat(day) - timedelta(days=date.fromisoformat(day).weekday())
+        w = weeks.setdefault(monday, {"week": monday, "answers": 0, "stars": 0, "stars_answers": 0})
+        g["answers"] += 1
+        w["answers"] += 1
+        if found is not None:
+            g["asked"] += 1
+            g["yes"] += bool(found)
+        if stars:
+            g["stars"] += stars
+            g["stars_answers"] += 1
+            w["stars"] += stars
+            w["stars_answers"] += 1
+    rows = []
+    for key in sorted(journeys, key=lambda j: list(JOURNEY_NAMES).index(j) if j in JOURNEY_NAMES else 99):
+        g = journeys[key]
+        g["found_share"] = round(g["yes"] / g["asked"], 3) if g["asked"] else None
+        g["stars_mean"] = round(g["stars"] / g["stars_answers"], 2) if g["stars_answers"] else None
+        rows.append(g)
+    week_rows = []
+    for monday in sorted(weeks):
+        w = weeks[monday]
+        w["stars_mean"] = round(w["stars"] / w["stars_answers"], 2) if w["stars_answers"] else None
+        week_rows.append(w)
+    return {"journeys": rows, "weeks": week_rows, "total": total, "since": since}
+
+
+def comments(conn, sites: frozenset[str] | None, since: date, limit: int = 500) -> list[dict]:
+    f = tables.feedback.c
+    query = _where(select(f.day, f.site, f.journey, f.stars, f.language, f.comment), sites, since)
+    query = query.where(f.comment != "").order_by(f.day.desc()).limit(limit)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+TITLES = {"stars": "Mean stars by journey (out of 5)", "found": "Share who found what they needed, by journey",
+          "weeks": "Answers each week"}
+
+
+def chart(report: dict, name: str) -> bytes | None:
+    """One chart as SVG, in GOV.UK colours, with no script of its own."""
+    import pygal
+    from pygal.style import Style
+
+    if name not in TITLES:
+        return None
+    style = Style(background="white", plot_background="white", foreground="#0b0c0c", foreground_strong="#0b0c0c",
+                  foreground_subtle="#505a5f", colors=("#1d70b8", "#00703c", "#d4351c"), font_family="Arial, sans-serif",
+                  label_font_size=14, major_label_font_size=14, title_font_size=18, value_font_size=14)
+    options = dict(style=style, js=[], disable_xml_declaration=True, show_legend=False, width=720, height=360,
+                   print_values=True, title=TITLES[name])
+    if name == "weeks":
+        bar = pygal.Bar(**options)
+        bar.x_labels = [f"{w['week']:%d %b}" for w in report["weeks"]]
+        bar.add("Answers", [w["answers"] for w in report["weeks"]])
+    else:
+        bar = pygal.HorizontalBar(**options, range=(0, 5 if name == "stars" else 100))
+        bar.x_labels = [j["name"] for j in report["journeys"]]
+        if name == "stars":
+            bar.add("Mean stars", [j["stars_mean"] for j in report["journeys"]])
+        else:
+            bar.add("Found what they needed (%)", [None if j["found_share"] is None else round(100 * j["found_share"])
+                                                   for j in report["journeys"]])
+    return bar.render()

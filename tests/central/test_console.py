@@ -1,0 +1,322 @@
+"""The staff console in process: sign-in with a second factor, lockout, sessions and CSRF;
+work items made with their records and their clocks; who may see and do what, by role,
+site and service (no cross reads); and an audit row for every view of personal data."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from central import db as tables
+from central import staff, work
+from central.console.web import COOKIE
+from sync import payloads
+from tests.effects import reference
+from tests.helpers import feedback, street_report
+
+from .conftest import enrol, sealed, submit
+from .console_helpers import PASSWORD, csrf, member, sign_in
+
+NOW = datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def console(app):
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def browser(app) -> TestClient:
+    return TestClient(app, base_url="http://127.0.0.1")
+
+
+def audit_rows(app, action: str | None = None) -> list[dict]:
+    query = select(tables.audit)
+    if action:
+        query = query.where(tables.audit.c.action == action)
+    with app.state.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def document(n: int, purpose: str = "housing-benefit") -> payloads.DocumentScan:
+    return payloads.DocumentScan(receipt=reference("DOC", n), purpose=purpose, kind="income",
+                                 reference=f"4001{n:04d}", name="Jo Bloggs", postcode="RV1 2AB", pages=1,
+                                 scanned_at=NOW)
+
+
+def follow_up(n: int) -> payloads.SignupFollowUp:
+    return payloads.SignupFollowUp(reference=reference("ACC", n), first_name="Sam", last_name="Helped",
+                                   mobile="+447700900123", stage="address", asked_at=NOW, language="pl")
+
+
+def file_records(client, app, site: str, *models) -> None:
+    device = enrol(client, app, site=site, name=f"kiosk-{abs(hash(site)) % 1000}")
+    records = [sealed(device, m.KIND, m.model_dump(mode="json"))[0] for m in models]
+    for r in submit(client, device, *records).json()["results"]:
+        assert r["status"] == "accepted", r
+
+
+def items(app) -> list[dict]:
+    with app.state.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(tables.work_items).order_by(tables.work_items.c.id)).mappings()]
+
+
+# ----- sign-in --------------------------------------------------------------------------------------
+def test_every_console_page_sends_a_stranger_to_sign_in(console):
+    for path in ("/console/", "/console/items", "/console/items/1", "/console/visitors", "/console/feedback",
+                 "/console/fleet", "/console/staff", "/console/audit", "/console/visitors/roll-call?site=X",
+                 "/console/feedback/comments"):
+        answer = console.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/console/sign-in?next="), path
+    for path in ("/console/items.csv", "/console/audit.csv", "/console/items/1/document.pdf",
+                 "/console/items/1/pages/1.jpg", "/console/feedback/stars.svg", "/console/feedback.csv"):
+        assert console.get(path, follow_redirects=False).status_code == 403, path
+    page = console.get("/console/sign-in")
+    assert page.status_code == 200 and "Security code" in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_set_up_then_sign_in_needs_password_and_a_fresh_code(app, console):
+    with tables.begin(app.state.engine) as conn:
+        token = staff.add(conn, app.state.keys, "Ana.Patel@Council.example", "Ana Patel", [staff.Role("admin")])
+    page = console.get(f"/console/set-up/{token}")
+    assert page.status_code == 200 and "ana.patel@council.example" in page.text and "<svg" in page.text
+    with app.state.engine.connect() as conn:
+        totp = staff.totp_for(app.state.keys, staff.setup_account(conn, token))
+    weak = console.post(f"/console/set-up/{token}", data={"password": "password1234", "again": "password1234",
+                                                          "code": totp.now()})
+    assert weak.status_code == 400 and "most common" in weak.text and "govuk-error-summary" in weak.text
+    wrong = console.post(f"/console/set-up/{token}", data={"password": PASSWORD, "again": PASSWORD, "code": "000000"})
+    assert wrong.status_code == 400 and "security code is not right" in wrong.text
+    done = console.post(f"/console/set-up/{token}", data={"password": PASSWORD, "again": PASSWORD, "code": totp.now()},
+                        follow_redirects=False)
+    assert done.status_code == 303 and COOKIE in done.cookies
+    cookie = done.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/console" in cookie
+    assert console.get(f"/console/set-up/{token}").status_code == 404  # a link works once
+
+    fresh = browser(app)
+    ana = staff.by_email(app.state.engine.connect(), "ana.patel@council.example")
+    assert ana["state"] == "active" and ana["password_hash"].startswith("scrypt$")
+    # the code used to set up cannot sign in again (each code is good once)
+    from .console_helpers import Member
+
+    who = Member("ana.patel@council.example", totp, ana["id"], ana["totp_last_step"])
+    replay = sign_in(fresh, who, code=totp.at(ana["totp_last_step"] * 30))
+    assert replay.status_code == 400 and "not right" in replay.text
+    assert sign_in(fresh, who, password="wrong password here").status_code == 400
+    good = sign_in(fresh, who)
+    assert good.status_code == 303 and good.headers["location"] == "/console/"
+    assert fresh.get("/console/").status_code == 200
+
+
+def test_wrong_sign_ins_lock_the_account_longer_each_time(app):
+    who = member(app, "lee@council.example", "manager")
+    c = browser(app)
+    for _ in range(staff.MAX_FAILURES):
+        answer = sign_in(c, who, password="not the password at all")
+        assert answer.status_code == 400 and staff.WRONG in answer.text
+    locked = sign_in(c, who)  # the right password and code, but locked
+    assert locked.status_code == 400 and "locked" in locked.text and "15 minutes" in locked.text
+    engine = app.state.engine
+    with tables.begin(engine) as conn:  # the first lock runs out
+        conn.execute(update(tables.staff).values(locked_until=NOW - timedelta(seconds=1)))
+    for _ in range(staff.MAX_FAILURES):
+        sign_in(c, who, password="not the password at all")
+    with engine.connect() as conn:
+        row = conn.execute(select(tables.staff)).mappings().one()
+    lock = tables.aware(row["locked_until"]) - datetime.now(timezone.utc)
+    assert row["lockouts"] == 2 and timedelta(minutes=29) < lock <= timedelta(minutes=31)
+    # an administrator's reset clears it, signs the person out and gives a new set-up link
+    with tables.begin(engine) as conn:
+        token = staff.reset(conn, app.state.keys, who.id)
+        assert staff.setup_account(conn, token) is not None
+    assert sign_in(c, who).status_code == 400  # no password until set up again
+
+
+def test_sessions_end_when_idle_and_on_sign_out_and_forms_need_their_token(app):
+    who = member(app, "kim@council.example", "admin")
+    c = browser(app)
+    assert sign_in(c, who).status_code == 303
+    token = csrf(c)
+    # a form without the session's token does nothing
+    assert c.post("/console/staff", data={"action": "disable", "staff_id": who.id}).status_code == 403
+    assert c.post("/console/staff", data={"action": "disable", "staff_id": who.id, "csrf": "x" * 43}).status_code == 403
+    # nor one another site posted (the browser says so)
+    assert c.post("/console/staff", data={"action": "add", "csrf": token}, headers={
+        "Sec-Fetch-Site": "cross-site"}).status_code == 403
+    with tables.begin(app.state.engine) as conn:
+        conn.execute(update(tables.staff_sessions).values(seen_at=NOW - staff.IDLE - timedelta(seconds=5)))
+    assert c.get("/console/", follow_redirects=False).status_code == 303  # idle: signed out
+    assert sign_in(c, who).status_code == 303
+    out = c.post("/console/sign-out", data={"csrf": csrf(c)}, follow_redirects=False)
+    assert out.status_code == 303
+    c.cookies.set(COOKIE, out.request.headers["cookie"].split(f"{COOKIE}=")[1].split(";")[0], path="/console")
+    assert c.get("/console/", follow_redirects=False).status_code == 303  # the old cookie is dead
+
+
+def test_sign_in_never_sends_anyone_off_the_console(app):
+    who = member(app, "ola@council.example", "manager")
+    c = browser(app)
+    page = c.get("/console/sign-in?next=https://evil.example/")
+    assert 'value="/console/"' in page.text
+    page = c.get("/console/sign-in?next=//evil.example/console/")
+    assert "evil" not in page.text
+    assert sign_in(c, who).headers["location"] == "/console/"
+
+
+def test_wrong_sign_ins_from_one_address_are_rate_limited(app):
+    app.state.throttle.reset()
+    c = browser(app)
+    from .console_helpers import Member
+    import pyotp
+
+    nobody = Member("nobody@council.example", pyotp.TOTP(pyotp.random_base32()), "x")
+    answers = [sign_in(c, nobody, password="guess guess guess").status_code for _ in range(22)]
+    assert answers[:20] == [400] * 20 and answers[-1] == 429
+
+
+# ----- work items -----------------------------------------------------------------------------------
+def test_records_become_items_in_their_services_queue_with_a_clock(app, client):
+    file_records(client, app, "Civic Centre", document(1), document(2, "council-tax"),
+                 street_report(3), street_report(4).model_copy(update={"category": "pothole"}), follow_up(5),
+                 feedback(6))
+    got = items(app)
+    assert [(i["kind"], i["service"], i["site"]) for i in got] == [
+        ("document", "benefits", "Civic Centre"), ("document", "council-tax", "Civic Centre"),
+        ("street-report", "environment", "Civic Centre"), ("street-report", "highways", "Civic Centre"),
+        ("follow-up", "hub-support", "Civic Centre")]
+    days = work.working_days()
+    for item in got:
+        due = days.due(NOW, {"document": 5, "street-report": 2, "follow-up": 2}[item["kind"]])
+        assert tables.aware(item["due_at"]) == due and tables.aware(item["amber_at"]) < due
+        assert work.status(item, NOW) == "on-time" and work.status(item, due) == "overdue"
+    # the same records again: no second item
+    assert len(items(app)) == 5
+
+
+def test_an_officer_claims_notes_and_closes_and_the_clock_stops(app, client):
+    file_records(client, app, "Civic Centre", document(1), follow_up(2))
+    officer = member(app, "benefits@council.example", "officer@Civic Centre/benefits")
+    c = browser(app)
+    sign_in(c, officer)
+    doc, call = items(app)
+    page = c.get(f"/console/items/{doc['id']}")
+    assert page.status_code == 200 and "Jo Bloggs" in page.text and "RV1 2AB" in page.text
+    token = csrf(c, f"/console/items/{doc['id']}")
+    assert c.post(f"/console/items/{doc['id']}", data={"csrf": token, "action": "claim"}).status_code == 200
+    empty = c.post(f"/console/items/{doc['id']}", data={"csrf": token, "action": "close", "outcome": "other",
+                                                        "other": "  "})
+    assert empty.status_code == 400 and "Enter the outcome" in empty.text
+    c.post(f"/console/items/{doc['id']}", data={"csrf": token, "action": "note", "note": "Rang the claimant"})
+    done = c.post(f"/console/items/{doc['id']}", data={"csrf": token, "action": "close",
+                                                       "outcome": "Indexed into the back-office system"})
+    assert done.status_code == 200 and "Item closed" in done.text
+    item = work.get(app.state.engine.connect(), doc["id"])
+    assert (item["state"], item["assignee"], item["outcome"]) == ("closed", officer.id,
+                                                                 "Indexed into the back-office system")
+    with app.state.engine.connect() as conn:
+        assert [e["action"] for e in work.history(conn, doc["id"])] == ["claimed", "note", "closed"]
+    again = c.post(f"/console/items/{doc['id']}", data={"csrf": token, "action": "claim"})
+    assert "closed already" in again.text
+    # a benefits officer cannot open the follow-up call (it is the hub coordinators')
+    assert c.get(f"/console/items/{call['id']}").status_code == 403
+    coordinator = member(app, "hub@council.example", "coordinator@Civic Centre")
+    c2 = browser(app)
+    sign_in(c2, coordinator)
+    page = c2.get(f"/console/items/{call['id']}")
+    assert page.status_code == 200 and "+447700900123" in page.text
+    c2.post(f"/console/items/{call['id']}", data={"csrf": csrf(c2, f"/console/items/{call['id']}"),
+                                                  "action": "close", "outcome": "Called: signup finished"})
+    with app.state.engine.connect() as conn:
+        row = conn.execute(select(tables.signup_followups)).mappings().one()
+    assert row["done_at"] is not None and row["done_by"] == "staff:hub@council.example"
+
+
+def test_the_queue_turns_red_when_the_clock_passes_and_filters_by_it(app, client, monkeypatch):
+    file_records(client, app, "Civic Centre", document(1), document(2))
+    officer = member(app, "b@council.example", "officer@*/benefits")
+    c = browser(app)
+    sign_in(c, officer)
+    page = c.get("/console/items?clock=overdue")
+    assert "DOC-" not in page.text.split("<tbody")[-1] if "<tbody" in page.text else True
+    later = tables.aware(items(app)[0]["due_at"]) + timedelta(minutes=1)
+    monkeypatch.setattr(work, "_now", lambda: later)
+    page = c.get("/console/items?clock=overdue")
+    assert page.text.count("govuk-tag--red\">Overdue") >= 3  # the summary and both rows
+    assert reference("DOC", 1) in page.text and reference("DOC", 2) in page.text
+
+
+# ----- who sees what --------------------------------------------------------------------------------
+PAGES = ["/console/", "/console/items", "/console/visitors", "/console/feedback", "/console/feedback/comments",
+         "/console/fleet", "/console/staff", "/console/audit", "/console/items.csv", "/console/audit.csv",
+         "/console/feedback.csv", "/console/feedback/stars.svg"]
+ALLOWED = {
+    "reception@Civic Centre": {"/console/", "/console/visitors"},
+    "host": {"/console/", "/console/visitors"},
+    "officer@Civic Centre/benefits": {"/console/", "/console/items", "/console/items.csv"},
+    "coordinator@Riverside Hub": {"/console/", "/console/items", "/console/items.csv", "/console/fleet"},
+    "manager@Civic Centre": {"/console/", "/console/items", "/console/items.csv", "/console/feedback",
+                             "/console/feedback/comments", "/console/feedback.csv", "/console/feedback/stars.svg"},
+    "admin": {"/console/", "/console/feedback", "/console/feedback/comments", "/console/fleet", "/console/staff",
+              "/console/audit", "/console/audit.csv", "/console/feedback.csv", "/console/feedback/stars.svg"},
+}
+
+
+def test_every_page_for_every_role_and_no_cross_reads(app, client):
+    file_records(client, app, "Civic Centre", document(1), document(2, "council-tax"), follow_up(3), feedback(4))
+    file_records(client, app, "Riverside Hub", document(5), follow_up(6))
+    by_ref = {i["reference"]: i for i in items(app)}
+    cross = []
+    for n, (role, allowed) in enumerate(ALLOWED.items()):
+        who = member(app, f"person{n}@council.example", role)
+        c = browser(app)
+        sign_in(c, who)
+        for path in PAGES:
+            status = c.get(path, follow_redirects=False).status_code
+            assert status == (200 if path in allowed else 403), (role, path, status)
+        readable = {ref for ref, item in by_ref.items()
+                    if c.get(f"/console/items/{item['id']}").status_code == 200
+                    and ("Jo Bloggs" in c.get(f"/console/items/{item['id']}").text
+                         or "+447700900123" in c.get(f"/console/items/{item['id']}").text)}
+        listed = c.get("/console/items?state=all").text
+        expected = {
+            "officer@Civic Centre/benefits": {reference("DOC", 1)},
+            "coordinator@Riverside Hub": {reference("ACC", 6)},
+        }.get(role, set())
+        cross += [(role, ref) for ref in readable - expected]
+        assert readable == expected, role
+        if path_allowed := "/console/items" in allowed:
+            shown = {ref for ref in by_ref if ref in listed}
+            scope = {"officer@Civic Centre/benefits": {reference("DOC", 1)},
+                     "coordinator@Riverside Hub": {reference("ACC", 6)},
+                     "manager@Civic Centre": {reference("DOC", 1), reference("DOC", 2), reference("ACC", 3)}}[role]
+            assert path_allowed and shown == scope, role
+    assert cross == []
+
+
+# ----- the audit log --------------------------------------------------------------------------------
+def test_each_view_of_personal_data_is_in_the_audit_log(app, client):
+    file_records(client, app, "Civic Centre", document(1), feedback(2, comment="The volunteer was lovely"))
+    officer = member(app, "aud@council.example", "officer@*/benefits")
+    manager = member(app, "mgr@council.example", "manager")
+    c = browser(app)
+    sign_in(c, officer)
+    item = items(app)[0]
+    c.get(f"/console/items/{item['id']}")
+    c.get("/console/items.csv")
+    m = browser(app)
+    sign_in(m, manager)
+    assert "The volunteer was lovely" in m.get("/console/feedback/comments").text
+    rows = {(r["actor"], r["action"], r["subject"], r["rows"]) for r in audit_rows(app)}
+    assert ("staff:aud@council.example", "document.open", item["reference"], 1) in rows
+    assert ("staff:aud@council.example", "items.export", "state=active", 1) in rows
+    assert ("staff:mgr@council.example", "feedback.comments", "", 1) in rows
+    # nobody can change it, the console included
+    with pytest.raises(Exception, match="cannot be changed"):
+        with tables.begin(app.state.engine) as conn:
+            conn.execute(tables.audit.delete())
