@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from central import accounts, audit, reports
+from central import digest
 from central import staff as console_staff
 from central import db as tables
 from central.keys import private_dir
@@ -50,12 +51,13 @@ def main(argv: list[str] | None = None) -> int:
                        ("documents", "documents residents scanned, one JSON object per line (newest first)"),
                        ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)"),
                        *reports.COMMANDS.items(), *accounts.COMMANDS.items(), *audit.COMMANDS.items(),
-                       *console_staff.COMMANDS.items()):
+                       *console_staff.COMMANDS.items(), *digest.COMMANDS.items()):
         p = sub.add_parser(name, help=text)
         reports.add_arguments(name, p)
         accounts.add_arguments(name, p)
         audit.add_arguments(name, p)
         console_staff.add_arguments(name, p)
+        digest.add_arguments(name, p)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
         if name == "serve":
@@ -152,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         return audit.run(args, engine)
     elif args.command in console_staff.COMMANDS:
         return console_staff.run(args, engine)
+    elif args.command in digest.COMMANDS:
+        return digest.run(args, engine)
     elif args.command == "feedback":
         from central import feedback
 

@@ -28,6 +28,7 @@ from central.notify import Mailer, SmtpSettings
 from central.open311 import Forwarder, Open311Settings
 from central.throttle import Throttle, TooManyRequests
 from central.uploads import Uploads
+from central.digest import Digests
 from central.workers import Housekeeping
 from sync.protocol import API, Problem, SignedDocument
 
@@ -58,7 +59,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
     async def lifespan(_app):
         workers = [Housekeeping(engine, files)]
         if smtp:
-            workers.append(Mailer(engine, smtp))
+            workers += [Mailer(engine, smtp), Digests(engine)]
         if open311:
             workers.append(Forwarder(engine, open311))
         for worker in workers:

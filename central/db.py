@@ -162,6 +162,7 @@ documents = Table(
     Column("postcode", String(10), nullable=False, default=""),
     Column("pages", Integer, nullable=False),
     Column("scanned_at", DateTime(timezone=True), nullable=False),
+    Column("purged_at", DateTime(timezone=True)),  # its PDF and personal details deleted (retention)
 )
 
 feedback = Table(
@@ -285,7 +286,23 @@ def make_engine(url: str) -> Engine:
             immediate = conn.get_execution_options().get("sqlite_write", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
     metadata.create_all(engine)
+    _add_new_columns(engine)
     return engine
+
+
+def _add_new_columns(engine: Engine) -> None:
+    """Columns added to a table since a database was made (each nullable, so an older row
+    reads as "not yet"): added in place, so an upgraded central opens yesterday's data."""
+    from sqlalchemy import inspect
+
+    present = inspect(engine)
+    with begin(engine) as conn:
+        for table in metadata.sorted_tables:
+            have = {c["name"] for c in present.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have and column.nullable:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
 
 
 def begin(engine: Engine):
@@ -469,4 +486,12 @@ api_keys = Table(
     Column("services", String(400), nullable=False),  # comma-separated, or "*"
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+)
+
+digests = Table(
+    "digests", metadata,  # each service's daily digest, sent once a day whatever the number of servers
+    Column("service", String(40), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("items", Integer, nullable=False),
 )

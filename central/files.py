@@ -262,6 +262,10 @@ class LocalFiles:
         path = self.root / record_id / name
         return path.read_bytes() if path.exists() else None
 
+    def remove(self, record_id: str, name: str) -> None:
+        """Delete a kept attachment (retention); nothing if it is gone already."""
+        (self.root / record_id / name).unlink(missing_ok=True)
+
 
 class S3Files:
     """Attachments as objects in an S3-compatible bucket (AWS S3, MinIO, Ceph, OVH, ...).
@@ -305,6 +309,9 @@ class S3Files:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(record_id, name))["Body"].read()
         except self.client.exceptions.NoSuchKey:
             return None
+
+    def remove(self, record_id: str, name: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(record_id, name))
 
 
 def open_files(data_dir: Path, url: str | None = None):

@@ -53,7 +53,8 @@ class PollingWorker:
 
 
 class Housekeeping(PollingWorker):
-    """Purges tus uploads that expired or that no upload row names (every ten minutes)."""
+    """Every ten minutes: purges tus uploads that expired or that no upload row names,
+    documents past their retention (central.retention) and old console sessions."""
 
     name = "housekeeping"
 
@@ -67,4 +68,12 @@ class Housekeeping(PollingWorker):
 
         from central.uploads import purge_expired
 
-        return asyncio.run(purge_expired(self.engine, self.files.tus))
+        from central import staff
+        from central.db import begin
+        from central.retention import purge_documents
+
+        done = asyncio.run(purge_expired(self.engine, self.files.tus))
+        done += purge_documents(self.engine, self.files)
+        with begin(self.engine) as conn:
+            done += staff.purge_sessions(conn)
+        return done
