@@ -13,6 +13,8 @@
     python -m central staff add --email E --name N --role ROLE[@SITE[/SERVICE]] --data DIR
                                                             a console account (prints a set-up link)
     python -m central staff list|reset|disable [--email E] --data DIR
+    python -m central digest --data DIR [--now ISO]         queue the digests and escalations now
+    python -m central api-key add --name N --service S --data DIR   a back-office API key (shown once)
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from central import accounts, audit, reports
-from central import digest
+from central import back_office, digest
 from central import staff as console_staff
 from central import db as tables
 from central.keys import private_dir
@@ -51,13 +53,15 @@ def main(argv: list[str] | None = None) -> int:
                        ("documents", "documents residents scanned, one JSON object per line (newest first)"),
                        ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)"),
                        *reports.COMMANDS.items(), *accounts.COMMANDS.items(), *audit.COMMANDS.items(),
-                       *console_staff.COMMANDS.items(), *digest.COMMANDS.items()):
+                       *console_staff.COMMANDS.items(), *digest.COMMANDS.items(),
+                       *back_office.COMMANDS.items()):
         p = sub.add_parser(name, help=text)
         reports.add_arguments(name, p)
         accounts.add_arguments(name, p)
         audit.add_arguments(name, p)
         console_staff.add_arguments(name, p)
         digest.add_arguments(name, p)
+        back_office.add_arguments(name, p)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
         if name == "serve":
@@ -156,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         return console_staff.run(args, engine)
     elif args.command in digest.COMMANDS:
         return digest.run(args, engine)
+    elif args.command in back_office.COMMANDS:
+        return back_office.run(args, engine)
     elif args.command == "feedback":
         from central import feedback
 

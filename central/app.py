@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 
-from central import account_pages, console, kiosk_api, pages, publishing, sites, tracking, visitors
+from central import account_pages, back_office, console, kiosk_api, pages, publishing, sites, tracking, visitors
 from central import db as tables
 from central.files import open_files
 from central.keys import load_or_create
@@ -104,6 +104,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
     account_pages.routes(app, engine, throttle)
     tracking.routes(app, engine, keys, files, open311, throttle)
     console.routes(app, engine, keys, files, throttle)
+    back_office.routes(app, engine, keys, files, throttle)
     uploads = Uploads(engine, files, device)
     app.include_router(uploads.router())
     return app

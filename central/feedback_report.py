@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from central import db as tables
 
@@ -26,26 +26,27 @@ def _where(query, sites, since: date):
 
 
 def summary(conn, sites: frozenset[str] | None, since: date) -> dict:
+    """Answers by journey and by week (sums done by the database: one row per journey and day)."""
     f = tables.feedback.c
+    yes = func.sum(case((f.found.is_(True), 1), else_=0))
+    asked = func.count(f.found)
+    stars, starred = func.sum(f.stars), func.count(f.stars)
     journeys: dict[str, dict] = {}
     weeks: dict[date, dict] = {}
     total = 0
-    for journey, day, found, stars in conn.execute(_where(select(f.journey, f.day, f.found, f.stars), sites, since)):
-        total += 1
+    query = _where(select(f.journey, f.day, func.count(), yes, asked, stars, starred), sites, since).group_by(f.journey, f.day)
+    for journey, day, n, n_yes, n_asked, n_stars, n_starred in conn.execute(query):
+        total += n
         g = journeys.setdefault(journey, {"journey": journey, "name": JOURNEY_NAMES.get(journey, journey),
                                           "answers": 0, "yes": 0, "asked": 0, "stars": 0, "stars_answers": 0})
         monday = date.fromisoformat(day) - timedelta(days=date.fromisoformat(day).weekday())
         w = weeks.setdefault(monday, {"week": monday, "answers": 0, "stars": 0, "stars_answers": 0})
-        g["answers"] += 1
-        w["answers"] += 1
-        if found is not None:
-            g["asked"] += 1
-            g["yes"] += bool(found)
-        if stars:
-            g["stars"] += stars
-            g["stars_answers"] += 1
-            w["stars"] += stars
-            w["stars_answers"] += 1
+        for target in (g, w):
+            target["answers"] += n
+            target["stars"] += n_stars or 0
+            target["stars_answers"] += n_starred
+        g["yes"] += n_yes or 0
+        g["asked"] += n_asked
     rows = []
     for key in sorted(journeys, key=lambda j: list(JOURNEY_NAMES).index(j) if j in JOURNEY_NAMES else 99):
         g = journeys[key]
@@ -67,7 +68,7 @@ def comments(conn, sites: frozenset[str] | None, since: date, limit: int = 500) 
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-TITLES = {"stars": "Mean stars by journey (out of 5)", "found": "Share who found what they needed, by journey",
+TITLES = {"stars": "Average rating by journey (out of 5)", "found": "Share who found what they needed, by journey",
           "weeks": "Answers each week"}
 
 
@@ -89,10 +90,11 @@ def chart(report: dict, name: str) -> bytes | None:
         bar.add("Answers", [w["answers"] for w in report["weeks"]])
     else:
         bar = pygal.HorizontalBar(**options, range=(0, 5 if name == "stars" else 100))
-        bar.x_labels = [j["name"] for j in report["journeys"]]
+        journeys = report["journeys"][::-1]  # drawn from the bottom up: the table's order, top down
+        bar.x_labels = [j["name"] for j in journeys]
         if name == "stars":
-            bar.add("Mean stars", [j["stars_mean"] for j in report["journeys"]])
+            bar.add("Average rating", [j["stars_mean"] for j in journeys])
         else:
             bar.add("Found what they needed (%)", [None if j["found_share"] is None else round(100 * j["found_share"])
-                                                   for j in report["journeys"]])
+                                                   for j in journeys])
     return bar.render()

@@ -32,6 +32,7 @@ RULES: dict[str, tuple[str, str]] = {
     "reset": ("10/10minutes", "300/10minutes"),  # password-reset requests (each may send an email)
     "lookup": ("30/minute", "1200/minute"),    # returning-visitor look-ups, per device
     "staff-sign-in": ("20/10minutes", "300/10minutes"),  # wrong console sign-ins (accounts also lock)
+    "api-key": ("20/minute", "300/minute"),    # wrong back-office API keys
 }
 
 

@@ -70,7 +70,54 @@ def _council() -> str:
     return name if name != "council" else "Council"
 
 
-_env.filters.update(london=_london, qs=_qs, who=_who, aware=tables.aware, duration=_duration)
+LANGUAGES = {"en": "English", "pl": "Polish", "ro": "Romanian", "lt": "Lithuanian", "bg": "Bulgarian"}
+ROLE_NAMES = {"reception": "Reception", "host": "Host", "officer": "Service officer", "coordinator": "Hub coordinator",
+              "manager": "Manager", "admin": "Administrator"}
+ACTIONS = {"document.open": "Opened a scanned document", "document.download": "Downloaded a document's PDF",
+           "street-report.open": "Opened a street report", "follow-up.open": "Opened a follow-up call",
+           "items.export": "Downloaded the work queue", "visitors.list": "Looked at the visitor lists",
+           "visitors.roll-call": "Opened the fire roll-call", "feedback.comments": "Read residents' comments",
+           "staff.list": "Looked at staff accounts", "audit.export": "Downloaded the audit log",
+           "documents.purge": "Deleted a document (retention)", "documents": "Listed documents (command line)",
+           "documents.export": "Exported documents (command line)", "accounts.full": "Listed accounts in full",
+           "follow-ups": "Listed follow-up requests (command line)", "reports.contact": "Listed reports with contacts"}
+
+
+def _role(text) -> str:
+    """ "officer@*/benefits" as staff read it: "Service officer, Benefits, every site"."""
+    from central.staff import Role
+    from central.work import SERVICES
+
+    role = text if isinstance(text, Role) else Role.parse(str(text))
+    parts = [ROLE_NAMES.get(role.role, role.role)]
+    if role.service != "*":
+        parts.append(SERVICES.get(role.service, role.service))
+    parts.append("every site" if role.site == "*" else role.site)
+    return ", ".join(parts)
+
+
+def _phone(number: str) -> str:
+    """A UK mobile as people write it (07700 900321); others in international form."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, "GB")
+    except phonenumbers.NumberParseException:
+        return number
+    kind = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 44 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, kind)
+
+
+def _day(text: str) -> str:
+    from datetime import date
+
+    day = date.fromisoformat(text)
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+_env.filters.update(day=_day, london=_london, qs=_qs, who=_who, aware=tables.aware, duration=_duration, role=_role,
+                    phone=_phone, language=lambda code: LANGUAGES.get(code, code or "Not known"),
+                    action=lambda code: ACTIONS.get(code, code))
 _env.globals.update(now=lambda: __import__("datetime").datetime.now(__import__("datetime").timezone.utc))
 
 
@@ -194,3 +241,14 @@ async def form(request: Request, who) -> Form:
     posted = Form(fields)
     check_csrf(who, posted.get("csrf"))
     return posted
+
+
+def date_from(posted, name: str):
+    """A date from GOV.UK's date input (NAME-day, NAME-month, NAME-year), or None."""
+    from datetime import date
+
+    try:
+        return date(int(posted.get(f"{name}-year", "")), int(posted.get(f"{name}-month", "")),
+                    int(posted.get(f"{name}-day", "")))
+    except ValueError:
+        return None

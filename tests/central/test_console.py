@@ -229,7 +229,7 @@ def test_an_officer_claims_notes_and_closes_and_the_clock_stops(app, client):
     c2 = browser(app)
     sign_in(c2, coordinator)
     page = c2.get(f"/console/items/{call['id']}")
-    assert page.status_code == 200 and "+447700900123" in page.text
+    assert page.status_code == 200 and "07700 900123" in page.text
     c2.post(f"/console/items/{call['id']}", data={"csrf": csrf(c2, f"/console/items/{call['id']}"),
                                                   "action": "close", "outcome": "Called: signup finished"})
     with app.state.engine.connect() as conn:
@@ -282,7 +282,7 @@ def test_every_page_for_every_role_and_no_cross_reads(app, client):
         readable = {ref for ref, item in by_ref.items()
                     if c.get(f"/console/items/{item['id']}").status_code == 200
                     and ("Jo Bloggs" in c.get(f"/console/items/{item['id']}").text
-                         or "+447700900123" in c.get(f"/console/items/{item['id']}").text)}
+                         or "07700 900123" in c.get(f"/console/items/{item['id']}").text)}
         listed = c.get("/console/items?state=all").text
         expected = {
             "officer@Civic Centre/benefits": {reference("DOC", 1)},
@@ -320,3 +320,43 @@ def test_each_view_of_personal_data_is_in_the_audit_log(app, client):
     with pytest.raises(Exception, match="cannot be changed"):
         with tables.begin(app.state.engine) as conn:
             conn.execute(tables.audit.delete())
+
+
+# ----- PostgreSQL -----------------------------------------------------------------------------------
+@pytest.mark.skipif(not __import__("os").environ.get("HUBKIOSK_TEST_POSTGRES_URL"), reason="no PostgreSQL server")
+def test_the_console_works_the_same_on_postgresql(tmp_path):
+    """Every console query on PostgreSQL: items and their clocks, scope, closing, feedback
+    sums, the digest, the audit page and the back-office list."""
+    import os
+
+    from central import back_office, digest
+    from central.app import create_app
+    from tests.helpers import fresh_postgres_database
+
+    app = create_app(tmp_path / "central", database_url=fresh_postgres_database(os.environ["HUBKIOSK_TEST_POSTGRES_URL"]))
+    with TestClient(app) as client:
+        file_records(client, app, "Civic Centre", document(1), document(2, "council-tax"), follow_up(3),
+                     feedback(4, comment="Kind staff"), street_report(5))
+        officer = member(app, "pg.officer@council.example", "officer@Civic Centre/benefits")
+        admin = member(app, "pg.admin@council.example", "admin", "manager")
+        c = browser(app)
+        assert sign_in(c, officer).status_code == 303
+        listed = c.get("/console/items?state=all").text
+        assert reference("DOC", 1) in listed and reference("DOC", 2) not in listed
+        doc = next(i for i in items(app) if i["reference"] == reference("DOC", 1))
+        assert c.get(f"/console/items?clock=on-time&reference={doc['reference']}").text.count("/console/items/") >= 1
+        token = csrf(c, f"/console/items/{doc['id']}")
+        c.post(f"/console/items/{doc['id']}", data={"csrf": token, "action": "close", "outcome": "Indexed into the back-office system"})
+        assert work.get(app.state.engine.connect(), doc["id"])["state"] == "closed"
+        a = browser(app)
+        assert sign_in(a, admin).status_code == 303
+        for path in ("/console/feedback", "/console/feedback/stars.svg", "/console/audit", "/console/fleet",
+                     "/console/staff", "/console/feedback/comments"):
+            assert a.get(path).status_code == 200, path
+        assert "Kind staff" in a.get("/console/feedback/comments").text
+        later = max(tables.aware(i["due_at"]) for i in items(app)) + timedelta(minutes=1)
+        assert digest.escalate(app.state.engine, later) == 3  # all but the closed one
+        with tables.begin(app.state.engine) as conn:
+            key = {"X-API-Key": back_office.create_key(conn, "PG system", ["*"])}
+        assert client.get(f"{back_office.PREFIX}/items?state=all", headers=key).json()["total"] == 4
+    app.state.engine.dispose()

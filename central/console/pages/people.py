@@ -82,9 +82,10 @@ def _visitors(app, engine, keys) -> None:
             if site not in _reception_sites(who, conn):
                 raise web.Forbidden()
             on_site = _on_site(conn, site)
+            silent = _silent_kiosks(conn, site)
         audit.record(engine, "visitors.roll-call", site, len(on_site), actor=who.staff.actor)
         return web.render(request, "roll_call.html", title=f"Fire roll-call: {site}", site=site, on_site=on_site,
-                          at=datetime.now(timezone.utc))
+                          at=datetime.now(timezone.utc), silent=silent)
 
     @app.post("/console/visitors/sign-out", include_in_schema=False)
     async def sign_out(request: Request, who=Depends(web.signed_in(engine, "reception"))) -> Response:
@@ -102,14 +103,13 @@ def _visitors(app, engine, keys) -> None:
     @app.post("/console/visitors/invite", include_in_schema=False)
     async def invite(request: Request, who=Depends(web.signed_in(engine, "host"))) -> Response:
         posted = await web.form(request, who)
-        values = {k: posted.text(k) for k in ("visitor", "company", "email", "day", "site")}
+        values = {k: posted.text(k) for k in ("visitor", "company", "email", "site", "day-day", "day-month", "day-year")}
         errors = {}
-        try:
-            day = date.fromisoformat(values["day"])
-            if not _today() <= day <= _today() + timedelta(days=365):
-                errors["day"] = "The day must be today or later, within a year"
-        except ValueError:
-            errors["day"] = "Enter the day of the visit, for example 2026-12-14"
+        day = web.date_from(posted, "day")
+        if day is None:
+            errors["day"] = "Enter the day of the visit as day, month and year, for example 14 12 2026"
+        elif not _today() <= day <= _today() + timedelta(days=365):
+            errors["day"] = "The day of the visit must be today or later, within a year"
         if not values["visitor"]:
             errors["visitor"] = "Enter the visitor's name"
         with tables.begin(engine) as conn:
@@ -152,6 +152,16 @@ def _visitors(app, engine, keys) -> None:
             conn.execute(delete(tables.invites).where(tables.invites.c.code == row["code"]))
             visitors.publish_invites(conn, keys, row["site"])
         return web.back("/console/visitors", "Invitation cancelled")
+
+
+def _silent_kiosks(conn, site: str) -> list[str]:
+    """Kiosks of `site` (not revoked) central has not heard from for 15 minutes."""
+    from central.console.pages.places import SILENT_AFTER
+
+    since = datetime.now(timezone.utc) - SILENT_AFTER
+    d = tables.devices.c
+    return list(conn.execute(select(d.name).where(d.site == site, d.revoked.is_(False)).where(
+        d.last_seen_at.is_(None) | (d.last_seen_at < since)).order_by(d.name)).scalars())
 
 
 def _kind(message: str) -> str:
@@ -251,7 +261,9 @@ def _audit(app, engine) -> None:
             total = conn.execute(select(func.count()).select_from(tables.audit).where(where)).scalar()
             rows = [dict(r) for r in conn.execute(select(tables.audit).where(where).order_by(a.id.desc())
                                                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).mappings()]
-        return web.render(request, "audit.html", title="Audit log", rows=rows, total=total, page=page,
+            names = {f"staff:{r['email']}": f"{r['name']} ({r['email']})" for r in conn.execute(
+                select(tables.staff.c.email, tables.staff.c.name)).mappings()}
+        return web.render(request, "audit.html", title="Audit log", rows=rows, total=total, page=page, names=names,
                           pages=max(1, -(-total // PER_PAGE)), actor=actor, query={"actor": actor} if actor else {})
 
     @app.get("/console/audit.csv", include_in_schema=False)

@@ -108,14 +108,14 @@ def _feedback(app, engine) -> None:
     @app.get("/console/feedback", include_in_schema=False)
     def feedback_page(request: Request, site: str = "", since: str = "", who=Depends(readers)) -> Response:
         sites, site = _scope(who, site)
-        start = _since(since)
+        start = web.date_from(request.query_params, "since") or _since(since)
         with engine.connect() as conn:
             report = feedback_report.summary(conn, sites, start)
             all_sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
         if sites is not None:
             all_sites = [s for s in all_sites if s in sites]
         return web.render(request, "feedback.html", title="Residents' feedback", report=report, site=site,
-                          sites=all_sites, since=start.isoformat())
+                          sites=all_sites, since=start.isoformat(), since_date=start)
 
     @app.get("/console/feedback/{chart}.svg", include_in_schema=False)
     def chart(chart: str, site: str = "", since: str = "", who=Depends(web.signed_in(engine, "manager", "admin", page=False))) -> Response:
