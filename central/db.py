@@ -47,6 +47,7 @@ devices = Table(
     Column("queue_depth", Integer),
     Column("oldest_unsent_seconds", Float),
     Column("disk_free_mb", Integer),
+    Column("last_error", String(200)),  # the kiosk's last sync problem, as its heartbeat said
 )
 
 enrol_codes = Table(

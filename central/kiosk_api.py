@@ -113,7 +113,8 @@ def router(engine, keys, data_dir, device, throttle) -> APIRouter:
         with tables.begin(engine) as conn:
             conn.execute(update(tables.devices).where(tables.devices.c.id == dev["id"]).values(
                 last_seen_at=_now(), app_version=body.app_version, queue_depth=body.queue_depth,
-                oldest_unsent_seconds=body.oldest_unsent_seconds, disk_free_mb=body.disk_free_mb))
+                oldest_unsent_seconds=body.oldest_unsent_seconds, disk_free_mb=body.disk_free_mb,
+                last_error=" ".join((body.last_error or "").split())[:200] or None))
         return {"ok": True, "server_time": _now().isoformat()}
 
     @api.put(f"{API}/diagnostics/sink", status_code=204)

@@ -37,6 +37,52 @@ def extract() -> Catalog:
     return template
 
 
+CENTRAL = ROOT / "central" / "translations"
+CONSOLE = "console"  # the staff console's strings, in central's catalogues under this context
+
+
+def console_strings() -> list[tuple[str, str]]:
+    """(message, where) for every _() in the console's templates (English first)."""
+    from jinja2.ext import babel_extract
+
+    found = {}
+    for template in sorted((ROOT / "central" / "templates" / "console").glob("*.html")):
+        with template.open("rb") as fh:
+            for lineno, _func, message, _comments in babel_extract(
+                    fh, ("_", "ngettext"), [], {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
+                                                "lstrip_blocks": "true"}):
+                for text in (message if isinstance(message, tuple) else (message,)):
+                    if text:
+                        found.setdefault(text, f"central/templates/console/{template.name}:{lineno}")
+    return sorted(found.items())
+
+
+def console_catalogues(check: bool) -> list[str]:
+    """Put every console string in each of central's catalogues (msgctxt "console"), new
+    ones empty for the translators; with `check`, say which catalogues lack some."""
+    stale = []
+    strings = console_strings()
+    for lang in LANGUAGES:
+        if lang == SOURCE_LANGUAGE:
+            continue
+        path = CENTRAL / lang / "LC_MESSAGES" / "central.po"
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        wanted = {text for text, _where in strings}
+        have = {m.id for m in catalog if m.context == CONSOLE}
+        if check:
+            if wanted - have or have - wanted:
+                stale.append(f"{path.relative_to(ROOT)}: console strings out of date (run scripts/i18n.py)")
+            continue
+        for text, where in strings:
+            if text not in have:
+                catalog.add(text, "", [(where.rsplit(":", 1)[0], int(where.rsplit(":", 1)[1]))], context=CONSOLE)
+        for message in [m for m in catalog if m.context == CONSOLE and m.id not in wanted]:
+            catalog.delete(message.id, context=CONSOLE)
+        path.write_bytes(render(catalog))
+    return stale
+
+
 def updated(lang: str, template: Catalog) -> Catalog:
     path = po_path(TRANSLATIONS, lang)
     if path.exists():
@@ -72,6 +118,7 @@ def main(argv: list[str]) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(render(catalog))
         print(f"updated {path.relative_to(ROOT)} ({len(template)} strings)")
+    stale += console_catalogues(check)
     if stale:
         print("\n".join(stale), file=sys.stderr)
         return 1

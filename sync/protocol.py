@@ -127,6 +127,8 @@ class Heartbeat(_Model):
     oldest_unsent_seconds: float | None = Field(default=None, ge=0, le=10 * 365 * 86400, allow_inf_nan=False)
     app_version: str = Field(max_length=40)
     disk_free_mb: int = Field(ge=0, le=MAX_COUNT)
+    # the sync worker's last problem, for the console's kiosk list (an error's words, never a record's data)
+    last_error: str | None = Field(default=None, max_length=200)
 
 
 class HeartbeatAck(_Model):

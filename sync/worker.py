@@ -293,7 +293,8 @@ class SyncWorker:
             age = max(0.0, (datetime.now(timezone.utc) - datetime.fromisoformat(oldest)).total_seconds())
         beat = Heartbeat(queue_depth=self.outbox.waiting(), oldest_unsent_seconds=age,
                          app_version=APP_VERSION,
-                         disk_free_mb=shutil.disk_usage(self.outbox.attachments_dir).free // 2**20)
+                         disk_free_mb=shutil.disk_usage(self.outbox.attachments_dir).free // 2**20,
+                         last_error=(self.status.last_error or "")[:200] or None)
         try:
             self.client.heartbeat(beat)
         except SyncError:

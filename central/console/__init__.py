@@ -168,7 +168,7 @@ def _sign_in(app, engine, keys, throttle) -> None:
         import segno
 
         uri = accounts.provisioning_uri(keys, account)
-        qr = segno.make(uri, error="m").svg_inline(scale=5, border=2, title="QR code for your authenticator app")
+        qr = segno.make(uri, error="m").svg_inline(border=4, omitsize=True, title="QR code for your authenticator app")
         return web.render(request, "set_up.html", status_code=status, title="Set up your console account",
                           account=account, qr=qr, secret=accounts.secret_text(keys, account), errors=errors,
                           token=token)

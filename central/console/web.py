@@ -76,7 +76,7 @@ ROLE_NAMES = {"reception": "Reception", "host": "Host", "officer": "Service offi
 ACTIONS = {"document.open": "Opened a scanned document", "document.download": "Downloaded a document's PDF",
            "street-report.open": "Opened a street report", "follow-up.open": "Opened a follow-up call",
            "items.export": "Downloaded the work queue", "visitors.list": "Looked at the visitor lists",
-           "visitors.roll-call": "Opened the fire roll-call", "feedback.comments": "Read residents' comments",
+           "visitors.roll-call": "Opened the fire roll-call", "visitors.badge": "Reprinted a visitor's badge", "feedback.comments": "Read residents' comments",
            "staff.list": "Looked at staff accounts", "audit.export": "Downloaded the audit log",
            "documents.purge": "Deleted a document (retention)", "documents": "Listed documents (command line)",
            "documents.export": "Exported documents (command line)", "accounts.full": "Listed accounts in full",

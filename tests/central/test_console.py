@@ -360,3 +360,53 @@ def test_the_console_works_the_same_on_postgresql(tmp_path):
             key = {"X-API-Key": back_office.create_key(conn, "PG system", ["*"])}
         assert client.get(f"{back_office.PREFIX}/items?state=all", headers=key).json()["total"] == 4
     app.state.engine.dispose()
+
+
+def test_every_form_refuses_those_without_the_role_or_the_scope(app, client):
+    """Each POST route, by someone signed in who must not use it: 403, and nothing changes."""
+    file_records(client, app, "Civic Centre", document(1))
+    item = items(app)[0]
+    with tables.begin(app.state.engine) as conn:
+        conn.execute(tables.visits.insert().values(
+            visit_id="v-1", site="Civic Centre", device_id="d", name="Ann Visitor", company="", host_id="h1",
+            host_name="Hal Host", checked_in_at=NOW))
+        conn.execute(tables.hosts.insert().values(id="h1", name="Hal Host", email="hal@council.example",
+                                                  department="", active=True))
+        conn.execute(tables.hosts.insert().values(id="h2", name="Other Host", email="other.host@council.example",
+                                                  department="", active=True))
+        conn.execute(tables.invites.insert().values(code="ABC234", site="Civic Centre", visitor="Vi Sitor",
+                                                    company="", email="", host_id="h1", day=NOW.date().isoformat(),
+                                                    created_at=NOW))
+    people = {
+        "manager": member(app, "m@council.example", "manager"),
+        "other officer": member(app, "o@council.example", "officer@Civic Centre/council-tax"),
+        "other site": member(app, "s@council.example", "officer@Riverside Hub/benefits", "reception@Riverside Hub"),
+        "other host": member(app, "other.host@council.example", "host"),
+        "coordinator": member(app, "c@council.example", "coordinator@Civic Centre"),
+    }
+    with app.state.engine.connect() as conn:
+        codes = len(conn.execute(select(tables.enrol_codes)).all())
+    forms = [
+        (f"/console/items/{item['id']}", {"action": "close", "outcome": "Indexed"}, ("manager", "other officer", "other site", "coordinator")),
+        ("/console/visitors/sign-out", {"site": "Civic Centre", "visit_id": "v-1"}, ("manager", "other site", "other host", "coordinator")),
+        ("/console/visitors/cancel", {"code": "ABC234"}, ("manager", "other host", "coordinator", "other officer")),
+        ("/console/visitors/invite", {"visitor": "X"}, ("manager", "coordinator", "other officer")),
+        ("/console/staff", {"action": "add", "email": "x@council.example", "name": "X", "role": "admin"}, tuple(people)),
+        ("/console/fleet", {"action": "code", "site": "Civic Centre"}, tuple(people)),
+    ]
+    for path, data, who in forms:
+        for name in who:
+            c = browser(app)
+            sign_in(c, people[name])
+            answer = c.post(path, data={**data, "csrf": csrf(c)}, follow_redirects=False)
+            assert answer.status_code == 403, (path, name, answer.status_code)
+    with app.state.engine.connect() as conn:
+        assert conn.execute(select(tables.visits.c.signed_out_at)).scalar() is None
+        assert conn.execute(select(tables.invites.c.code)).scalar() == "ABC234"
+        assert len(conn.execute(select(tables.enrol_codes)).all()) == codes
+        assert staff.by_email(conn, "x@council.example") is None
+    assert work.status(items(app)[0]) != "closed"
+    # a badge of another site's visitor is not shown either
+    c = browser(app)
+    sign_in(c, people["other site"])
+    assert c.get("/console/visitors/badge/v-1").status_code == 403

@@ -14,7 +14,7 @@ import pytest
 
 from central import db as tables
 from central import staff, work
-from tests.helpers import feedback
+from tests.helpers import feedback, street_report
 
 from .browser import chromium, serious_violations
 from .conftest import Served
@@ -52,6 +52,14 @@ def set_up_and_sign_in(page, url: str, link: str, email: str) -> pyotp.TOTP:
     then sign out and in again with a new code."""
     page.goto(url + link)
     secret = page.locator(".console-code").inner_text().replace(" ", "")
+    # the QR code an app scans says the same (read from the page as drawn, by zxing-cpp)
+    import cv2
+    import numpy as np
+    import zxingcpp
+
+    drawn = cv2.imdecode(np.frombuffer(page.locator(".console-qr svg").screenshot(), np.uint8), cv2.IMREAD_COLOR)
+    (read,) = [r.text for r in zxingcpp.read_barcodes(drawn)]
+    assert read.startswith("otpauth://totp/") and f"secret={secret}" in read and "issuer=hubkiosk" in read
     totp = pyotp.TOTP(secret)
     page.fill("#password", PASSWORD)
     page.fill("#again", PASSWORD)
@@ -73,6 +81,7 @@ def test_an_officer_works_a_scanned_document_in_chromium(app, browser, tmp_path,
         model = document(1).model_copy(update={"pages": 2})
         outbox.enqueue(model, attachments={"documents.pdf": scanned_pdf(2)})
         outbox.enqueue(follow_up(2))
+        outbox.enqueue(street_report(3))
         for n, stars in enumerate((5, 4, 3, 4, 5, 3)):
             outbox.enqueue(feedback(n, comment="Quick and easy" if n == 0 else "", stars=stars).model_copy(
                 update={"journey": "visitors", "found": n % 2 == 0}))
@@ -83,7 +92,8 @@ def test_an_officer_works_a_scanned_document_in_chromium(app, browser, tmp_path,
         page.goto(f"{served.url}/console/items")
         assert page.url.startswith(f"{served.url}/console/sign-in?next=")
         look(page, "sign-in")
-        link = new_account(app, "officer@council.example", "Oli Officer", "officer@*/benefits")
+        link = new_account(app, "officer@council.example", "Oli Officer", "officer@*/benefits", "officer@*/environment",
+                           f"coordinator@{SITE}")
         page.goto(served.url + link)
         look(page, "set-up")
         page.fill("#password", "short")
@@ -107,7 +117,7 @@ def test_an_officer_works_a_scanned_document_in_chromium(app, browser, tmp_path,
         # the clock passes the due time: the item turns red
         monkeypatch.setattr(work, "_now", lambda: tables.aware(item["due_at"]) + timedelta(minutes=5))
         page.goto(f"{served.url}/console/items?clock=overdue")
-        assert page.locator("tbody .govuk-tag--red", has_text="Overdue").count() == 1
+        assert page.locator("tbody .govuk-tag--red", has_text="Overdue").count() == 3  # the document, report and call
         page.click(f"text={model.receipt}")
         page.click("text=Claim it")
         assert "You have claimed this item" in page.locator(".govuk-notification-banner").inner_text()
@@ -115,6 +125,11 @@ def test_an_officer_works_a_scanned_document_in_chromium(app, browser, tmp_path,
         page.click("text=Close item")
         assert "Item closed" in page.locator(".govuk-notification-banner").inner_text()
         look(page, "closed item")
+        for other in items(app):  # the report and the follow-up call pages too
+            if other["kind"] != "document":
+                page.goto(f"{served.url}/console/items/{other['id']}")
+                assert other["reference"] in page.locator("h1").inner_text()
+                look(page, other["kind"])
         page.click("text=Sign out")
         assert page.url.startswith(f"{served.url}/console/sign-in")
 
@@ -150,7 +165,14 @@ def test_an_officer_works_a_scanned_document_in_chromium(app, browser, tmp_path,
         assert admin.locator("tbody", has_text="kiosk-1").is_visible()
         look(admin, "kiosks")
         admin.click("text=Make an enrolment code")
-        assert admin.locator(".console-qr svg").is_visible()
+        import cv2
+        import numpy as np
+        import zxingcpp
+
+        code = admin.locator(".console-panel code").inner_text()
+        drawn = cv2.imdecode(np.frombuffer(admin.locator(".console-qr svg").screenshot(), np.uint8), cv2.IMREAD_COLOR)
+        assert [r.text for r in zxingcpp.read_barcodes(drawn)] == [f"HKENROL:{code}"]
+        look(admin, "kiosks with a new code")
         admin.goto(f"{served.url}/console/visitors")
         look(admin, "visitors")
         admin.goto(f"{served.url}/console/visitors/roll-call?site={SITE}")

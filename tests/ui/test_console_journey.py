@@ -72,10 +72,22 @@ def test_a_host_invites_in_the_console_and_reception_sees_the_visitor_arrive(kio
         assert VISITOR in on_site and host_name in on_site
         expected = page.locator("table", has_text="Visitors expected today").inner_text()
         assert re.search(rf"{VISITOR}\s+Kestrel Surveys\s+{re.escape(host_name)}\s+\w{{3}} \d", expected), expected
+        page.click("text=Reprint")  # the badge again, with the kiosk's sign-out QR code
+        assert page.locator(".console-badge__name").inner_text() == VISITOR
+        problems += serious_violations(page)
+        import cv2
+        import numpy as np
+        import zxingcpp
+
+        shot = cv2.imdecode(np.frombuffer(page.locator(".console-badge__qr svg").screenshot(), np.uint8), cv2.IMREAD_COLOR)
+        (visit_id,) = synced(kiosk, office, "SELECT visit_id FROM visits WHERE name = ?", [VISITOR])[0]
+        assert [r.text for r in zxingcpp.read_barcodes(shot)] == [f"HKS1:{visit_id}"]
+        page.goto(f"{office.url}/console/visitors?site={SITE}")
         page.click(f"text=Fire roll-call for {SITE}")
         assert VISITOR in page.locator("main table").inner_text()
         problems += serious_violations(page)
     audit = office.cli("audit")
     views = [line for line in audit.stdout.splitlines() if f"staff:{host_email}" in line]
-    assert any('"visitors.roll-call"' in line for line in views) and any('"visitors.list"' in line for line in views)
+    assert {action for action in ("visitors.roll-call", "visitors.list", "visitors.badge")
+            if any(f'"{action}"' in line for line in views)} == {"visitors.roll-call", "visitors.list", "visitors.badge"}
     assert problems == []

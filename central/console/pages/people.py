@@ -87,6 +87,20 @@ def _visitors(app, engine, keys) -> None:
         return web.render(request, "roll_call.html", title=f"Fire roll-call: {site}", site=site, on_site=on_site,
                           at=datetime.now(timezone.utc), silent=silent)
 
+    @app.get("/console/visitors/badge/{visit_id}", include_in_schema=False)
+    def badge(request: Request, visit_id: str, who=Depends(web.signed_in(engine, "reception"))) -> Response:
+        """A visitor's badge again, to print on the reception's label printer (100 x 70 mm),
+        with the same sign-out QR code the kiosk printed."""
+        import segno
+
+        with engine.connect() as conn:
+            visit = conn.execute(select(tables.visits).where(tables.visits.c.visit_id == visit_id[:36])).mappings().first()
+            if visit is None or visit["site"] not in _reception_sites(who, conn):
+                raise web.Forbidden()
+        audit.record(engine, "visitors.badge", visit["site"], 1, actor=who.staff.actor)
+        qr = segno.make(f"HKS1:{visit['visit_id']}", error="m").svg_inline(border=4, omitsize=True, title="Scan to sign out")
+        return web.render(request, "badge.html", title=f"Badge for {visit['name']}", visit=visit, qr=qr)
+
     @app.post("/console/visitors/sign-out", include_in_schema=False)
     async def sign_out(request: Request, who=Depends(web.signed_in(engine, "reception"))) -> Response:
         posted = await web.form(request, who)

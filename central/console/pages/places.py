@@ -77,7 +77,7 @@ def _fleet(app, engine) -> None:
         if site not in known:
             return web.back("/console/fleet", "Choose a site for the new kiosk")
         code = create_code(engine, site)
-        qr = segno.make(f"HKENROL:{code}", error="m").svg_inline(scale=5, border=2, title="Enrolment code as a QR code")
+        qr = segno.make(f"HKENROL:{code}", error="m").svg_inline(border=4, omitsize=True, title="Enrolment code as a QR code")
         with engine.connect() as conn:
             devices = [dict(r) for r in conn.execute(select(tables.devices).order_by(tables.devices.c.site)).mappings()]
         now = datetime.now(timezone.utc)
