@@ -15,6 +15,7 @@
     python -m central staff list|reset|disable [--email E] --data DIR
     python -m central digest --data DIR [--now ISO]         queue the digests and escalations now
     python -m central api-key add --name N --service S --data DIR   a back-office API key (shown once)
+    python -m central service-levels --data DIR [--set document=5:1]   the charter's deadlines
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from central import accounts, audit, reports
-from central import back_office, digest
+from central import back_office, digest, work
 from central import staff as console_staff
 from central import db as tables
 from central.keys import private_dir
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                        ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)"),
                        *reports.COMMANDS.items(), *accounts.COMMANDS.items(), *audit.COMMANDS.items(),
                        *console_staff.COMMANDS.items(), *digest.COMMANDS.items(),
-                       *back_office.COMMANDS.items()):
+                       *back_office.COMMANDS.items(), *work.COMMANDS.items()):
         p = sub.add_parser(name, help=text)
         reports.add_arguments(name, p)
         accounts.add_arguments(name, p)
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         console_staff.add_arguments(name, p)
         digest.add_arguments(name, p)
         back_office.add_arguments(name, p)
+        work.add_arguments(name, p)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
         if name == "serve":
@@ -162,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         return digest.run(args, engine)
     elif args.command in back_office.COMMANDS:
         return back_office.run(args, engine)
+    elif args.command in work.COMMANDS:
+        return work.run(args, engine)
     elif args.command == "feedback":
         from central import feedback
 

@@ -496,3 +496,12 @@ digests = Table(
     Column("sent_at", DateTime(timezone=True), nullable=False),
     Column("items", Integer, nullable=False),
 )
+
+timescales = Table(
+    "timescales", metadata,  # the council's charter per kind of item, as administrators set it
+    Column("kind", String(20), primary_key=True),
+    Column("working_days", Integer, nullable=False),
+    Column("warn_days", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(120), nullable=False),
+)

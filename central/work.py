@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from sqlalchemy import and_, func, select, update
 
 from central import db as tables
-from central.service_levels import DEFAULT_TIMESCALES, WorkingDays
+from central.service_levels import DEFAULT_TIMESCALES, Timescale, WorkingDays
 
 KINDS = {"document": "Scanned document", "street-report": "Street report", "follow-up": "Follow-up call"}
 STATES = ("open", "claimed", "closed")
@@ -71,10 +71,38 @@ def report_service(category: str) -> str:
     return REPORT_SERVICES.get(category, "customer-services")
 
 
+def timescale(conn, kind: str) -> Timescale:
+    """The council's promise for `kind`: as an administrator set it, else the default."""
+    row = conn.execute(select(tables.timescales).where(tables.timescales.c.kind == kind)).mappings().first()
+    return Timescale(row["working_days"], row["warn_days"]) if row else DEFAULT_TIMESCALES[kind]
+
+
+def timescales(conn) -> dict[str, dict]:
+    """Every kind's timescale, with who set it and when (None: the default)."""
+    rows = {r["kind"]: dict(r) for r in conn.execute(select(tables.timescales)).mappings()}
+    return {kind: {"kind": kind, "name": KINDS[kind], **(rows.get(kind) or {
+        "working_days": DEFAULT_TIMESCALES[kind].working_days, "warn_days": DEFAULT_TIMESCALES[kind].warn_days,
+        "updated_at": None, "updated_by": None})} for kind in KINDS}
+
+
+def set_timescale(conn, kind: str, working_days: int, warn_days: int, actor: str) -> None:
+    """Change `kind`'s promise for items received from now on (those queued keep theirs)."""
+    if kind not in KINDS:
+        raise ValueError(f"no such kind of item: {kind}")
+    try:
+        Timescale(working_days, warn_days)
+    except ValueError as exc:
+        raise ValueError("A deadline is 0 to 365 working days, and the warning comes at most that many days "
+                         "before it") from exc
+    values = dict(working_days=working_days, warn_days=warn_days, updated_at=_now(), updated_by=actor[:120])
+    if conn.execute(update(tables.timescales).where(tables.timescales.c.kind == kind).values(**values)).rowcount == 0:
+        conn.execute(tables.timescales.insert().values(kind=kind, **values))
+
+
 def open_item(conn, kind: str, record_id: str, reference: str, service: str, site: str,
               received_at: datetime) -> None:
     """Queue one item with its clock (in the caller's transaction: the record's savepoint)."""
-    status = working_days().status(received_at, DEFAULT_TIMESCALES[kind], received_at)
+    status = working_days().status(received_at, timescale(conn, kind), received_at)
     conn.execute(tables.work_items.insert().values(
         kind=kind, record_id=record_id, reference=reference, service=service, site=site,
         received_at=received_at, amber_at=status.amber_at, due_at=status.due_at, state="open", outcome=""))
@@ -230,3 +258,35 @@ def overdue_to_escalate(conn, now: datetime | None = None) -> list[dict]:
     c = tables.work_items.c
     return [dict(r) for r in conn.execute(select(tables.work_items).where(
         (c.state != "closed") & (c.due_at <= now) & c.escalated_at.is_(None)).order_by(c.due_at)).mappings()]
+
+
+# ----- command line -------------------------------------------------------------------------------
+COMMANDS = {"service-levels": "the charter's deadline per kind of item, in working days (show, or --set)"}
+
+
+def add_arguments(name: str, parser) -> None:
+    if name == "service-levels":
+        parser.add_argument("--set", action="append", default=[], metavar="KIND=DAYS[:WARN]",
+                            help=f"e.g. document=5:1 (kinds: {', '.join(KINDS)})")
+
+
+def run(args, engine) -> int:
+    import json
+    import sys
+
+    from central import audit
+    from central import db as tables_
+
+    try:
+        with tables_.begin(engine) as conn:
+            for setting in args.set:
+                kind, _eq, value = setting.partition("=")
+                days, _colon, warn = value.partition(":")
+                set_timescale(conn, kind.strip(), int(days), int(warn or 1), audit.shell_actor())
+    except ValueError as exc:
+        print(f"Could not set the service level: {exc}", file=sys.stderr)
+        return 1
+    with engine.connect() as conn:
+        for level in timescales(conn).values():
+            print(json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in level.items()}))
+    return 0

@@ -35,6 +35,7 @@ PAGES = [  # (file name, path, what to wait for)
     ("fleet", "/console/fleet", None),
     ("staff", "/console/staff", None),
     ("audit", "/console/audit", None),
+    ("service-levels", "/console/service-levels", None),
 ]
 
 

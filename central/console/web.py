@@ -146,6 +146,7 @@ NAV = (
     ("/console/feedback", "Feedback", ("manager", "admin")),
     ("/console/fleet", "Kiosks", ("coordinator", "admin")),
     ("/console/staff", "Staff", ("admin",)),
+    ("/console/service-levels", "Service levels", ("admin",)),
     ("/console/audit", "Audit log", ("admin",)),
 )
 

@@ -253,7 +253,7 @@ def test_the_queue_turns_red_when_the_clock_passes_and_filters_by_it(app, client
 
 # ----- who sees what --------------------------------------------------------------------------------
 PAGES = ["/console/", "/console/items", "/console/visitors", "/console/feedback", "/console/feedback/comments",
-         "/console/fleet", "/console/staff", "/console/audit", "/console/items.csv", "/console/audit.csv",
+         "/console/fleet", "/console/staff", "/console/audit", "/console/service-levels", "/console/items.csv", "/console/audit.csv",
          "/console/feedback.csv", "/console/feedback/stars.svg"]
 ALLOWED = {
     "reception@Civic Centre": {"/console/", "/console/visitors"},
@@ -263,7 +263,7 @@ ALLOWED = {
     "manager@Civic Centre": {"/console/", "/console/items", "/console/items.csv", "/console/feedback",
                              "/console/feedback/comments", "/console/feedback.csv", "/console/feedback/stars.svg"},
     "admin": {"/console/", "/console/feedback", "/console/feedback/comments", "/console/fleet", "/console/staff",
-              "/console/audit", "/console/audit.csv", "/console/feedback.csv", "/console/feedback/stars.svg"},
+              "/console/audit", "/console/service-levels", "/console/audit.csv", "/console/feedback.csv", "/console/feedback/stars.svg"},
 }
 
 
@@ -393,6 +393,7 @@ def test_every_form_refuses_those_without_the_role_or_the_scope(app, client):
         ("/console/visitors/invite", {"visitor": "X"}, ("manager", "coordinator", "other officer")),
         ("/console/staff", {"action": "add", "email": "x@council.example", "name": "X", "role": "admin"}, tuple(people)),
         ("/console/fleet", {"action": "code", "site": "Civic Centre"}, tuple(people)),
+        ("/console/service-levels", {"kind": "document", "working_days": "1", "warn_days": "0"}, tuple(people)),
     ]
     for path, data, who in forms:
         for name in who:
@@ -406,7 +407,46 @@ def test_every_form_refuses_those_without_the_role_or_the_scope(app, client):
         assert len(conn.execute(select(tables.enrol_codes)).all()) == codes
         assert staff.by_email(conn, "x@council.example") is None
     assert work.status(items(app)[0]) != "closed"
+    assert work.timescale(app.state.engine.connect(), "document").working_days == 5
     # a badge of another site's visitor is not shown either
     c = browser(app)
     sign_in(c, people["other site"])
     assert c.get("/console/visitors/badge/v-1").status_code == 403
+
+
+def test_an_administrator_sets_the_charter_and_new_items_follow_it(app, client):
+    admin = member(app, "charter@council.example", "admin")
+    c = browser(app)
+    sign_in(c, admin)
+    token = csrf(c, "/console/service-levels")
+    bad = c.post("/console/service-levels", data={"csrf": token, "kind": "document", "working_days": "ten",
+                                                  "warn_days": "1"})
+    assert bad.status_code == 400 and "whole numbers" in bad.text and "govuk-error-summary" in bad.text
+    bad = c.post("/console/service-levels", data={"csrf": token, "kind": "document", "working_days": "400",
+                                                  "warn_days": "1"})
+    assert bad.status_code == 400 and "0 to 365 working days" in bad.text
+    file_records(client, app, "Civic Centre", document(1))  # before the change: 5 days
+    done = c.post("/console/service-levels", data={"csrf": token, "kind": "document", "working_days": "10",
+                                                   "warn_days": "2"})
+    assert done.status_code == 200 and "Scanned document: 10 working days from now on" in done.text
+    assert "Set by charter@council.example" in done.text
+    file_records(client, app, "Riverside Hub", document(2))
+    first, second = items(app)
+    days = work.working_days()
+    assert tables.aware(first["due_at"]) == days.due(NOW, 5)  # queued items keep their deadline
+    assert tables.aware(second["due_at"]) == days.due(NOW, 10)
+    assert tables.aware(second["amber_at"]) == days.close_of(days.back(days.due(NOW, 10).date(), 2))
+
+
+def test_a_new_site_gets_its_first_enrolment_code_from_the_console(app):
+    admin = member(app, "sites@council.example", "admin")
+    c = browser(app)
+    sign_in(c, admin)
+    page = c.post("/console/fleet", data={"csrf": csrf(c, "/console/fleet"), "action": "code",
+                                          "new_site": "Northgate Community Hub"})
+    assert page.status_code == 200 and "Enrolment code for Northgate Community Hub" in page.text
+    with app.state.engine.connect() as conn:
+        assert "Northgate Community Hub" in set(conn.execute(select(tables.sites.c.name)).scalars())
+    clash = c.post("/console/fleet", data={"csrf": csrf(c, "/console/fleet"), "action": "code",
+                                           "new_site": "northgate community-hub"}, follow_redirects=True)
+    assert "too close to the existing site" in clash.text

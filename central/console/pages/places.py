@@ -35,6 +35,39 @@ def routes(app, engine, keys) -> None:
 
     _fleet(app, engine)
     _feedback(app, engine)
+    _service_levels(app, engine)
+
+
+# ----- service levels -------------------------------------------------------------------------------
+def _service_levels(app, engine) -> None:
+    admin = web.signed_in(engine, "admin")
+
+    def page(request, errors=None, status=200, done=None):
+        with engine.connect() as conn:
+            levels = work.timescales(conn)
+        return web.render(request, "service_levels.html", status_code=status, title="Service levels",
+                          levels=levels, errors=errors or {}, done=done)
+
+    @app.get("/console/service-levels", include_in_schema=False)
+    def service_levels(request: Request, who=Depends(admin)) -> Response:
+        return page(request, done=request.query_params.get("done"))
+
+    @app.post("/console/service-levels", include_in_schema=False)
+    async def change(request: Request, who=Depends(admin)) -> Response:
+        posted = await web.form(request, who)
+        kind = posted.text("kind")
+        if kind not in work.KINDS:
+            raise web.Forbidden()
+        try:
+            days, warn = int(posted.text("working_days")), int(posted.text("warn_days"))
+        except ValueError:
+            return page(request, {f"{kind}-days": "Enter the working days as whole numbers, like 5"}, 400)
+        try:
+            with tables.begin(engine) as conn:
+                work.set_timescale(conn, kind, days, warn, who.staff.actor)
+        except ValueError as exc:
+            return page(request, {f"{kind}-days": str(exc)}, 400)
+        return web.back("/console/service-levels", f"{work.KINDS[kind]}: {days} working days from now on")
 
 
 # ----- kiosks ---------------------------------------------------------------------------------------
@@ -71,12 +104,16 @@ def _fleet(app, engine) -> None:
             return web.back("/console/fleet", "Kiosk revoked: it can no longer send or receive" if done else "")
         if posted.get("action") != "code":
             raise web.Forbidden()
-        site = posted.text("site")
+        site = posted.text("new_site") or posted.text("site")
         with engine.connect() as conn:
             known = set(conn.execute(select(tables.sites.c.name)).scalars())
-        if site not in known:
-            return web.back("/console/fleet", "Choose a site for the new kiosk")
-        code = create_code(engine, site)
+        if not site or len(site) > 80:
+            return web.back("/console/fleet", "Choose a site for the new kiosk, or type a new site's name")
+        try:
+            code = create_code(engine, site)  # a new site is registered with it
+        except ValueError as exc:  # SiteClash: too close to another site's name
+            return web.back("/console/fleet", str(exc)[:300])
+        known.add(site)
         qr = segno.make(f"HKENROL:{code}", error="m").svg_inline(border=4, omitsize=True, title="Enrolment code as a QR code")
         with engine.connect() as conn:
             devices = [dict(r) for r in conn.execute(select(tables.devices).order_by(tables.devices.c.site)).mappings()]
