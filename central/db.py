@@ -505,3 +505,12 @@ timescales = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("updated_by", String(120), nullable=False),
 )
+
+oidc_logins = Table(
+    "oidc_logins", metadata,  # sign-ins with the council's identity provider under way (one-time state)
+    Column("state_sha256", String(64), primary_key=True),
+    Column("nonce", String(64), nullable=False),
+    Column("verifier", String(128), nullable=False),  # PKCE
+    Column("next_path", String(200), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)

@@ -29,6 +29,7 @@ def routes(app, engine, keys, files, throttle) -> None:
     app.add_exception_handler(web.Forbidden, _forbidden)
     _assets(app)
     _sign_in(app, engine, keys, throttle)
+    _oidc(app, engine)
     items.routes(app, engine, keys, files)
     people.routes(app, engine, keys)
     places.routes(app, engine, keys)
@@ -77,7 +78,7 @@ def _sign_in(app, engine, keys, throttle) -> None:
     def sign_in_page(request: Request, next: str = "") -> HTMLResponse:
         token = secrets.token_urlsafe(32)
         page = web.render(request, "sign_in.html", title="Sign in to the staff console", form_token=token,
-                          next=web.safe_next(next), errors={}, email="")
+                          next=web.safe_next(next), errors={}, email="", oidc=app.state.oidc is not None)
         page.set_cookie(LOGIN_COOKIE, token, httponly=True, secure=web.secure(request), samesite="strict",
                         path=f"{web.PREFIX}/sign-in", max_age=3600)
         return page
@@ -107,7 +108,7 @@ def _sign_in(app, engine, keys, throttle) -> None:
             token = secrets.token_urlsafe(32)
             page = web.render(request, "sign_in.html", status_code=400, title="Sign in to the staff console",
                               form_token=token, next=web.safe_next(fields.get("next")), email=email,
-                              errors={"email": str(refused)})
+                              errors={"email": str(refused)}, oidc=app.state.oidc is not None)
             page.set_cookie(LOGIN_COOKIE, token, httponly=True, secure=web.secure(request), samesite="strict",
                             path=f"{web.PREFIX}/sign-in", max_age=3600)
             return page
@@ -172,3 +173,70 @@ def _sign_in(app, engine, keys, throttle) -> None:
         return web.render(request, "set_up.html", status_code=status, title="Set up your console account",
                           account=account, qr=qr, secret=accounts.secret_text(keys, account), errors=errors,
                           token=token)
+
+
+OIDC_COOKIE = "hubkiosk_oidc"
+
+
+def _oidc(app, engine) -> None:
+    """Sign-in with the council's identity provider, when one is set up (central.oidc)."""
+    from central import oidc
+
+    settings = oidc.Settings.from_env()
+    app.state.oidc = provider = oidc.Provider(settings) if settings else None
+    if provider is None:
+        return
+
+    def callback_url(request: Request) -> str:
+        from central.accounts import public_url
+
+        base = public_url() if "HUBKIOSK_PUBLIC_URL" in __import__("os").environ else str(request.base_url).rstrip("/")
+        return f"{base}/console/oidc/callback"
+
+    @app.get("/console/oidc/start", include_in_schema=False)
+    def start(request: Request, next: str = "") -> Response:
+        try:
+            with tables.begin(engine) as conn:
+                url, state = provider.start(conn, callback_url(request), web.safe_next(next))
+        except Exception:  # noqa: BLE001 - the provider unreachable: say so, offer the password way
+            return web.render(request, "message.html", status_code=503, title="Council sign-in is not available",
+                              paragraphs=["The council's sign-in service did not answer. Please try again in a "
+                                          "minute, or sign in with your console password."])
+        response = RedirectResponse(url, status_code=303)
+        # Lax: the provider sends the browser back here from its own site
+        response.set_cookie(OIDC_COOKIE, state, httponly=True, secure=web.secure(request), samesite="lax",
+                            path="/console/oidc", max_age=oidc.STATE_MINUTES * 60)
+        return response
+
+    @app.get("/console/oidc/callback", include_in_schema=False)
+    def callback(request: Request, code: str = "", state: str = "", error: str = "") -> Response:
+        def refused(message: str, status: int = 400) -> Response:
+            page = web.render(request, "message.html", status_code=status, title="You are not signed in",
+                              paragraphs=[message], link=("/console/sign-in", "Back to sign in"))
+            page.delete_cookie(OIDC_COOKIE, path="/console/oidc")
+            return page
+
+        if error or not code:
+            return refused("The council's sign-in was cancelled or refused. You can try again.")
+        try:
+            with tables.begin(engine) as conn:
+                email, next_path = provider.finish(conn, callback_url(request), code[:2000], state[:100],
+                                                   request.cookies.get(OIDC_COOKIE))
+        except oidc.SignInFailed as exc:
+            return refused(str(exc))
+        with tables.begin(engine) as conn:
+            account = accounts.by_email(conn, email)
+            if account is None or account["state"] != "active":
+                return refused("Your council account has no staff console access. Ask an administrator to add "
+                               "you (the console uses the email address your council account has).", 403)
+            cookie_value, _csrf = accounts.start_session(conn, account["id"])
+            conn.execute(tables.staff.update().where(tables.staff.c.id == account["id"]).values(
+                signed_in_at=__import__("datetime").datetime.now(__import__("datetime").timezone.utc)))
+        # A page, not a redirect: the session cookie is SameSite=Strict, so the browser sends
+        # it only on a navigation that starts here, not on the provider's redirect chain.
+        page = web.render(request, "message.html", title="You are signed in", paragraphs=[
+            "Your council account signed you in to the staff console."], link=(next_path, "Continue"),
+            refresh=next_path)
+        web.set_cookie(page, request, cookie_value)
+        page.delete_cookie(OIDC_COOKIE, path="/console/oidc")
+        return page
