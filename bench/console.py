@@ -90,6 +90,7 @@ def main() -> int:
             "/console/items", "/console/items?clock=overdue", "/console/items?page=3",
             "/console/items?reference=DOC-0003-0003"]),
         "manager (every site)": (member(app, "manager@council.example", "manager"), [
+            "/console/",
             "/console/items", "/console/items?clock=due-soon&kind=document", "/console/items?page=200",
             "/console/feedback", "/console/feedback?site=Site 07", "/console/feedback/stars.svg"]),
         "administrator": (member(app, "admin@council.example", "admin"), [

@@ -467,6 +467,7 @@ work_items = Table(
     Index("work_items_queue", "service", "state", "due_at"),
     Index("work_items_site", "site", "state", "due_at"),
     Index("work_items_due", "state", "due_at"),
+    Index("work_items_closed", "state", "closed_at"),
 )
 
 work_events = Table(

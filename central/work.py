@@ -290,3 +290,38 @@ def run(args, engine) -> int:
         for level in timescales(conn).values():
             print(json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in level.items()}))
     return 0
+
+
+def by_service(conn, flt: Filter, now: datetime | None = None, days: int = 30) -> list[dict]:
+    """How each service is doing, for managers: open now, overdue now, and of the items
+    closed in the last `days` days how many were closed by their deadline (two indexed
+    queries: open items, and items closed since)."""
+    from datetime import timedelta
+
+    from sqlalchemy import case
+
+    now = now or _now()
+    c = tables.work_items.c
+    scope = Filter(flt.sites, flt.services, state="all").clauses(now)
+    where = and_(*scope) if scope else True
+    rows: dict[str, dict] = {}
+
+    def row(service: str) -> dict:
+        return rows.setdefault(service, {"service": service, "name": SERVICES.get(service, service), "open": 0,
+                                         "overdue": 0, "closed": 0, "on_time": 0})
+
+    for service, active, overdue in conn.execute(
+            select(c.service, func.count(), func.sum(case((c.due_at <= now, 1), else_=0)))
+            .where(where, c.state != "closed").group_by(c.service)):
+        row(service).update(open=active, overdue=overdue or 0)
+    for service, closed, on_time in conn.execute(
+            select(c.service, func.count(), func.sum(case((c.closed_at <= c.due_at, 1), else_=0)))
+            .where(where, c.state == "closed", c.closed_at >= now - timedelta(days=days)).group_by(c.service)):
+        row(service).update(closed=closed, on_time=on_time or 0)
+    out = []
+    for service in sorted(rows):
+        r = rows[service]
+        on_time = r.pop("on_time")
+        r["on_time_share"] = round(on_time / r["closed"], 3) if r["closed"] else None
+        out.append(r)
+    return out

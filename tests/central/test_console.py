@@ -350,7 +350,7 @@ def test_the_console_works_the_same_on_postgresql(tmp_path):
         assert work.get(app.state.engine.connect(), doc["id"])["state"] == "closed"
         a = browser(app)
         assert sign_in(a, admin).status_code == 303
-        for path in ("/console/feedback", "/console/feedback/stars.svg", "/console/audit", "/console/fleet",
+        for path in ("/console/", "/console/feedback", "/console/feedback/stars.svg", "/console/audit", "/console/fleet",
                      "/console/staff", "/console/feedback/comments"):
             assert a.get(path).status_code == 200, path
         assert "Kind staff" in a.get("/console/feedback/comments").text
@@ -450,3 +450,24 @@ def test_a_new_site_gets_its_first_enrolment_code_from_the_console(app):
     clash = c.post("/console/fleet", data={"csrf": csrf(c, "/console/fleet"), "action": "code",
                                            "new_site": "northgate community-hub"}, follow_redirects=True)
     assert "too close to the existing site" in clash.text
+
+
+def test_managers_see_how_each_service_is_doing(app, client, monkeypatch):
+    file_records(client, app, "Civic Centre", document(1), document(2), document(3, "council-tax"), follow_up(4))
+    file_records(client, app, "Riverside Hub", document(5))
+    doc1, doc2, tax, call, elsewhere = items(app)
+    with tables.begin(app.state.engine) as conn:
+        work.close(conn, doc1["id"], "staff:x", "Indexed into the back-office system")   # on time
+        conn.execute(tables.work_items.update().where(tables.work_items.c.id == doc2["id"]).values(
+            due_at=NOW - timedelta(hours=1), amber_at=NOW - timedelta(hours=2)))      # overdue
+    manager = member(app, "dash@council.example", "manager@Civic Centre")
+    with app.state.engine.connect() as conn:
+        scope = work.Filter(frozenset(["Civic Centre"]), None)
+        rows = {r["service"]: r for r in work.by_service(conn, scope)}
+    assert rows["benefits"] == {"service": "benefits", "name": "Benefits", "open": 1, "overdue": 1, "closed": 1,
+                                "on_time_share": 1.0}
+    assert rows["council-tax"]["open"] == 1 and rows["hub-support"]["open"] == 1 and len(rows) == 3
+    c = browser(app)
+    sign_in(c, manager)
+    home = c.get("/console/").text
+    assert "How each service is doing" in home and "Benefits" in home and "Riverside Hub" not in home

@@ -24,13 +24,15 @@ SILENT_AFTER = timedelta(minutes=15)
 def routes(app, engine, keys) -> None:
     @app.get("/console/", include_in_schema=False)
     def home(request: Request, who=Depends(web.signed_in(engine))) -> Response:
-        counts = mine = None
+        counts = mine = services = None
         if who.staff.has(*QUEUE_ROLES):
             flt = scoped(who, work.Filter())
             with engine.connect() as conn:
                 counts = work.counts(conn, flt)
                 _rows, mine = work.page(conn, work.Filter(flt.sites, flt.services, assignee=who.staff.id), limit=1)
-        return web.render(request, "home.html", title="Staff console", counts=counts, mine=mine,
+                if who.staff.has("manager"):
+                    services = work.by_service(conn, scoped(who, work.Filter(), roles=("manager",)))
+        return web.render(request, "home.html", title="Staff console", counts=counts, mine=mine, services=services,
                           done=request.query_params.get("done"))
 
     _fleet(app, engine)
