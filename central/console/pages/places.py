@@ -78,18 +78,10 @@ def _fleet(app, engine) -> None:
 
     @app.get("/console/fleet", include_in_schema=False)
     def fleet(request: Request, who=Depends(readers)) -> Response:
-        sites = who.staff.sites("coordinator", "admin")
-        query = select(tables.devices).order_by(tables.devices.c.site, tables.devices.c.name)
-        if sites is not None:
-            query = query.where(tables.devices.c.site.in_(sorted(sites)))
         now = datetime.now(timezone.utc)
         with engine.connect() as conn:
-            devices = [dict(r) for r in conn.execute(query).mappings()]
+            devices = _devices(conn, who.staff.sites("coordinator", "admin"), now)
             all_sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
-        for d in devices:
-            seen = tables.aware(d["last_seen_at"])
-            d["silent"] = d["revoked"] or seen is None or now - seen > SILENT_AFTER
-            d["seen"] = seen
         return web.render(request, "fleet.html", title="Kiosks", devices=devices, now=now,
                           admin=who.staff.has("admin"), all_sites=all_sites if who.staff.has("admin") else [],
                           code=None, errors={}, done=request.query_params.get("done"))
@@ -117,15 +109,23 @@ def _fleet(app, engine) -> None:
             return web.back("/console/fleet", str(exc)[:300])
         known.add(site)
         qr = segno.make(f"HKENROL:{code}", error="m").svg_inline(border=4, omitsize=True, title="Enrolment code as a QR code")
-        with engine.connect() as conn:
-            devices = [dict(r) for r in conn.execute(select(tables.devices).order_by(tables.devices.c.site)).mappings()]
         now = datetime.now(timezone.utc)
-        for d in devices:
-            seen = tables.aware(d["last_seen_at"])
-            d["silent"] = d["revoked"] or seen is None or now - seen > SILENT_AFTER
-            d["seen"] = seen
+        with engine.connect() as conn:
+            devices = _devices(conn, None, now)
         return web.render(request, "fleet.html", title="Kiosks", devices=devices, now=now, admin=True,
                           all_sites=sorted(known), code={"code": code, "site": site, "qr": qr}, errors={}, done=None)
+
+
+def _devices(conn, sites: frozenset[str] | None, now: datetime) -> list[dict]:
+    """Kiosks at `sites` (None: every site), each with whether it has gone silent."""
+    query = select(tables.devices).order_by(tables.devices.c.site, tables.devices.c.name)
+    if sites is not None:
+        query = query.where(tables.devices.c.site.in_(sorted(sites)))
+    devices = [dict(r) for r in conn.execute(query).mappings()]
+    for d in devices:
+        d["seen"] = seen = tables.aware(d["last_seen_at"])
+        d["silent"] = d["revoked"] or seen is None or now - seen > SILENT_AFTER
+    return devices
 
 
 # ----- feedback -------------------------------------------------------------------------------------
