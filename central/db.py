@@ -445,6 +445,7 @@ staff_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("seen_at", DateTime(timezone=True), nullable=False),
     Column("ended_at", DateTime(timezone=True)),
+    Column("flash", String(300)),  # what the next page says was done (kept here, never in the address)
 )
 
 work_items = Table(

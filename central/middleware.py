@@ -76,6 +76,8 @@ class SecurityHeaders(_HttpMiddleware):
     async def http(self, scope, receive, send) -> None:
 
         extra = SECURITY_HEADERS
+        if scope["path"].startswith("/api/back-office/"):  # residents' details: never kept by a cache
+            extra = (*SECURITY_HEADERS, (b"cache-control", b"no-store"))
         if scope["path"].startswith(UPLOADS):  # every tus answer, errors included, names the protocol
             extra = (*SECURITY_HEADERS, (b"tus-resumable", b"1.0.0"))
 

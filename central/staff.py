@@ -126,7 +126,8 @@ class SignInRefused(Exception):
         self.locked_until = locked_until
 
 
-WRONG = "The email address, password or security code is not right. Check them and try again."
+WRONG = ("The email address, password or security code is not right. Check them and try again. After 5 "
+         "wrong tries an account is locked for a while: then wait, or ask an administrator to unlock it.")
 
 
 # ----- accounts -----------------------------------------------------------------------------------
@@ -285,7 +286,9 @@ def sign_in(conn, keys, email: str, password: str, code: str, now: datetime | No
         raise SignInRefused(WRONG)
     locked = tables.aware(account["locked_until"])
     if locked and locked > now:
-        raise SignInRefused(_locked_message(locked), locked)
+        # the same words as for a wrong try or an unknown address: nobody learns who has an account
+        passwords.verify_password(password[:passwords.MAX_LENGTH], _DUMMY_HASH)
+        raise SignInRefused(WRONG, locked)
     good = passwords.verify_password(password[:passwords.MAX_LENGTH], account["password_hash"] or "")
     step = _good_step(totp_for(keys, account), code, account["totp_last_step"], now) if good else None
     if step is None:
@@ -305,10 +308,10 @@ def _failed(conn, account: dict, now: datetime) -> None:
     conn.execute(update(tables.staff).where(tables.staff.c.id == account["id"]).values(**values))
 
 
-def _locked_message(until: datetime) -> str:
-    minutes = max(1, round((until - _now()).total_seconds() / 60))
-    return (f"This account is locked after too many wrong tries. Try again in {minutes} minutes, "
-            "or ask an administrator to reset it.")
+def unlock(conn, staff_id: str) -> None:
+    """An administrator lifts a lock (after checking with the person): password and app stay."""
+    conn.execute(update(tables.staff).where(tables.staff.c.id == staff_id).values(
+        failures=0, lockouts=0, locked_until=None))
 
 
 # ----- sessions -----------------------------------------------------------------------------------
@@ -326,6 +329,7 @@ class Session:
     staff: Staff
     csrf: str
     key: str  # the session row's key (the hash of the cookie)
+    flash: str | None = None  # what the last form did, to say on this page (once)
 
 
 def session(conn, cookie: str | None, now: datetime | None = None) -> Session | None:
@@ -344,8 +348,13 @@ def session(conn, cookie: str | None, now: datetime | None = None) -> Session | 
     account = conn.execute(select(tables.staff).where(tables.staff.c.id == row["staff_id"])).mappings().first()
     if account is None or account["state"] != "active":
         return None
-    conn.execute(update(tables.staff_sessions).where(s.id_sha256 == key).values(seen_at=now))
-    return Session(_staff(conn, account), row["csrf"], key)
+    conn.execute(update(tables.staff_sessions).where(s.id_sha256 == key).values(seen_at=now, flash=None))
+    return Session(_staff(conn, account), row["csrf"], key, row["flash"])
+
+
+def set_flash(conn, key: str, message: str) -> None:
+    conn.execute(update(tables.staff_sessions).where(tables.staff_sessions.c.id_sha256 == key).values(
+        flash=message[:300]))
 
 
 def end_session(conn, key: str) -> None:

@@ -8,6 +8,7 @@ audit log before they show it.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from urllib.parse import parse_qs
 
@@ -122,7 +123,7 @@ def _sign_in(app, engine, keys, throttle) -> None:
         await web.form(request, who)
         with tables.begin(engine) as conn:
             accounts.end_session(conn, who.key)
-        response = web.back("/console/sign-in")
+        response = web.back(request, "/console/sign-in")
         response.delete_cookie(web.COOKIE, path=web.PREFIX)
         return response
 
@@ -161,7 +162,8 @@ def _sign_in(app, engine, keys, throttle) -> None:
                 return RedirectResponse(request.url.path, status_code=303)
             field = "code" if "security code" in str(exc) else "password"
             return _set_up(request, account, token, {field: str(exc)}, 400)
-        response = web.back("/console/", "Your account is set up. You are signed in.")
+        response = web.back(request, "/console/", "Your account is set up. You are signed in.",
+                            key=hashlib.sha256(cookie_value.encode()).hexdigest())
         web.set_cookie(response, request, cookie_value)
         return response
 

@@ -78,7 +78,11 @@ ACTIONS = {"document.open": "Opened a scanned document", "document.download": "D
            "items.export": "Downloaded the work queue", "visitors.list": "Looked at the visitor lists",
            "visitors.roll-call": "Opened the fire roll-call", "visitors.badge": "Reprinted a visitor's badge", "feedback.comments": "Read residents' comments",
            "staff.list": "Looked at staff accounts", "audit.export": "Downloaded the audit log",
-           "documents.purge": "Deleted a document (retention)", "documents": "Listed documents (command line)",
+           "documents.purge": "Deleted a document (retention)", "staff.add": "Added a staff account",
+           "staff.reset": "Reset a person's sign-in", "staff.disable": "Disabled a staff account",
+           "staff.unlock": "Unlocked a staff account", "staff.role": "Gave a person a role",
+           "service-levels.set": "Changed a service level", "kiosk.revoke": "Revoked a kiosk",
+           "kiosk.enrol-code": "Made an enrolment code", "documents": "Listed documents (command line)",
            "documents.export": "Exported documents (command line)", "accounts.full": "Listed accounts in full",
            "follow-ups": "Listed follow-up requests (command line)", "reports.contact": "Listed reports with contacts"}
 
@@ -132,6 +136,8 @@ class Forbidden(Exception):
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     who = getattr(request.state, "console", None)
+    if who is not None and who.flash and not context.get("done"):
+        context["done"] = who.flash
     html = _env.get_template(f"console/{template}").render(
         request=request, me=who.staff if who else None, csrf=who.csrf if who else "", nav=navigation(who),
         path=request.url.path, council=_council(), **context)
@@ -195,10 +201,15 @@ def to_sign_in(exc: SignInNeeded) -> RedirectResponse:
                             headers={"Cache-Control": "no-store"})
 
 
-def back(path: str, flash: str = "") -> RedirectResponse:
-    """After a form: Post/Redirect/Get (with a short message to show, if any)."""
-    sep = "&" if "?" in path else "?"
-    return RedirectResponse(path + (f"{sep}done={quote(flash)}" if flash else ""), status_code=303)
+def back(request: Request, path: str, flash: str = "", key: str | None = None) -> RedirectResponse:
+    """After a form: Post/Redirect/Get, with a short message for the next page kept in the
+    session (never in the address, where anyone could write one or a browser keep it)."""
+    who = getattr(request.state, "console", None)
+    key = key or (who.key if who else None)
+    if flash and key:
+        with tables.begin(request.app.state.engine) as conn:
+            accounts.set_flash(conn, key, flash)
+    return RedirectResponse(path, status_code=303)
 
 
 def safe_next(path: str | None) -> str:

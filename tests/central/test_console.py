@@ -121,7 +121,19 @@ def test_wrong_sign_ins_lock_the_account_longer_each_time(app):
         answer = sign_in(c, who, password="not the password at all")
         assert answer.status_code == 400 and staff.WRONG in answer.text
     locked = sign_in(c, who)  # the right password and code, but locked
-    assert locked.status_code == 400 and "locked" in locked.text and "15 minutes" in locked.text
+    assert locked.status_code == 400 and staff.WRONG in locked.text
+    from .console_helpers import Member
+    import pyotp
+
+    stranger = sign_in(c, Member("nobody.here@council.example", pyotp.TOTP(pyotp.random_base32()), "x"))
+    # a locked account and an address nobody has get the same words: nobody learns who has an account
+    def words(answer, email):
+        import re as _re
+
+        main = answer.text.split("<main")[1].split("</main>")[0].replace(email, "E")
+        return _re.sub(r'name="form_token" value="[^"]+"', "", main)
+
+    assert words(stranger, "nobody.here@council.example") == words(locked, "lee@council.example")
     engine = app.state.engine
     with tables.begin(engine) as conn:  # the first lock runs out
         conn.execute(update(tables.staff).values(locked_until=NOW - timedelta(seconds=1)))
@@ -131,7 +143,15 @@ def test_wrong_sign_ins_lock_the_account_longer_each_time(app):
         row = conn.execute(select(tables.staff)).mappings().one()
     lock = tables.aware(row["locked_until"]) - datetime.now(timezone.utc)
     assert row["lockouts"] == 2 and timedelta(minutes=29) < lock <= timedelta(minutes=31)
-    # an administrator's reset clears it, signs the person out and gives a new set-up link
+    # an administrator unlocks it (the password and app stay)...
+    admin = member(app, "unlocker@council.example", "admin")
+    a = browser(app)
+    sign_in(a, admin)
+    assert "Unlock" in a.get("/console/staff").text
+    a.post("/console/staff", data={"csrf": csrf(a, "/console/staff"), "action": "unlock", "staff_id": who.id})
+    assert sign_in(c, who).status_code == 303
+    assert ("staff:unlocker@council.example", "staff.unlock") in {(r["actor"], r["action"]) for r in audit_rows(app)}
+    # ... or resets it, which signs the person out and gives a new set-up link
     with tables.begin(engine) as conn:
         token = staff.reset(conn, app.state.keys, who.id)
         assert staff.setup_account(conn, token) is not None
@@ -169,15 +189,20 @@ def test_sign_in_never_sends_anyone_off_the_console(app):
     assert sign_in(c, who).headers["location"] == "/console/"
 
 
-def test_wrong_sign_ins_from_one_address_are_rate_limited(app):
-    app.state.throttle.reset()
-    c = browser(app)
-    from .console_helpers import Member
+def test_wrong_sign_ins_from_one_address_are_rate_limited(tmp_path, monkeypatch):
     import pyotp
 
+    from central.app import create_app
+
+    from .console_helpers import Member
+
+    monkeypatch.setenv("HUBKIOSK_RATE_LIMITS", "staff-sign-in=6/10minutes,300/10minutes")
+    app = create_app(tmp_path / "limited")
+    c = browser(app)
     nobody = Member("nobody@council.example", pyotp.TOTP(pyotp.random_base32()), "x")
-    answers = [sign_in(c, nobody, password="guess guess guess").status_code for _ in range(22)]
-    assert answers[:20] == [400] * 20 and answers[-1] == 429
+    answers = [sign_in(c, nobody, password="guess guess guess").status_code for _ in range(8)]
+    assert answers[:6] == [400] * 6 and answers[-1] == 429
+    assert int(sign_in(c, nobody).headers["retry-after"]) > 0
 
 
 # ----- work items -----------------------------------------------------------------------------------
@@ -395,10 +420,13 @@ def test_every_form_refuses_those_without_the_role_or_the_scope(app, client):
         ("/console/fleet", {"action": "code", "site": "Civic Centre"}, tuple(people)),
         ("/console/service-levels", {"kind": "document", "working_days": "1", "warn_days": "0"}, tuple(people)),
     ]
+    clients = {}
+    for name, person in people.items():
+        clients[name] = browser(app)
+        sign_in(clients[name], person)
     for path, data, who in forms:
         for name in who:
-            c = browser(app)
-            sign_in(c, people[name])
+            c = clients[name]
             answer = c.post(path, data={**data, "csrf": csrf(c)}, follow_redirects=False)
             assert answer.status_code == 403, (path, name, answer.status_code)
     with app.state.engine.connect() as conn:
@@ -409,9 +437,7 @@ def test_every_form_refuses_those_without_the_role_or_the_scope(app, client):
     assert work.status(items(app)[0]) != "closed"
     assert work.timescale(app.state.engine.connect(), "document").working_days == 5
     # a badge of another site's visitor is not shown either
-    c = browser(app)
-    sign_in(c, people["other site"])
-    assert c.get("/console/visitors/badge/v-1").status_code == 403
+    assert clients["other site"].get("/console/visitors/badge/v-1").status_code == 403
 
 
 def test_an_administrator_sets_the_charter_and_new_items_follow_it(app, client):
@@ -471,3 +497,40 @@ def test_managers_see_how_each_service_is_doing(app, client, monkeypatch):
     sign_in(c, manager)
     home = c.get("/console/").text
     assert "How each service is doing" in home and "Benefits" in home and "Riverside Hub" not in home
+
+
+def test_what_a_page_says_was_done_cannot_be_written_into_its_address(app, client):
+    file_records(client, app, "Civic Centre", document(1))
+    officer = member(app, "flash@council.example", "officer@*/benefits")
+    c = browser(app)
+    sign_in(c, officer)
+    item = items(app)[0]
+    assert "Call 0800 000 000" not in c.get(f"/console/items/{item['id']}?done=Call 0800 000 000").text
+    claimed = c.post(f"/console/items/{item['id']}", data={"csrf": csrf(c, f"/console/items/{item['id']}"),
+                                                          "action": "claim"}, follow_redirects=False)
+    assert claimed.headers["location"] == f"/console/items/{item['id']}"  # nothing in the address
+    assert "You have claimed this item" in c.get(claimed.headers["location"]).text
+    assert "You have claimed this item" not in c.get(claimed.headers["location"]).text  # said once
+
+
+def test_a_manager_sees_an_items_history_without_its_notes(app, client):
+    file_records(client, app, "Civic Centre", document(1))
+    officer = member(app, "writer@council.example", "officer@*/benefits")
+    manager = member(app, "reader@council.example", "manager")
+    item = items(app)[0]
+    c = browser(app)
+    sign_in(c, officer)
+    token = csrf(c, f"/console/items/{item['id']}")
+    c.post(f"/console/items/{item['id']}", data={"csrf": token, "action": "note", "note": "Rang Jo on 07700 900999"})
+    c.post(f"/console/items/{item['id']}", data={"csrf": token, "action": "close", "outcome": "other",
+                                                 "other": "Jo Bloggs sent it again by post"})
+    m = browser(app)
+    sign_in(m, manager)
+    page = m.get(f"/console/items/{item['id']}").text
+    assert "Note" in page and "07700" not in page and "Jo Bloggs" not in page
+    from central import back_office
+
+    with tables.begin(app.state.engine) as conn:
+        key = back_office.create_key(conn, "cache check", ["*"])
+    answer = client.get(f"{back_office.PREFIX}/items/{item['id']}", headers={"X-API-Key": key})
+    assert answer.headers["cache-control"] == "no-store"

@@ -83,7 +83,7 @@ def routes(app, engine, keys, files) -> None:
         query = {k: v for k, v in request.query_params.items() if k != "page"}
         return web.render(request, "items.html", title="Work queue", rows=rows, total=total, counts=counts,
                           page=page, pages=max(1, -(-total // PER_PAGE)), query=query, kinds=work.KINDS,
-                          services=work.SERVICES, sites=sites, flt=flt, done=request.query_params.get("done"))
+                          services=work.SERVICES, sites=sites, flt=flt)
 
     @app.get("/console/items.csv", include_in_schema=False)
     def queue_csv(request: Request, who=Depends(web.signed_in(engine, *QUEUE_ROLES, page=False))) -> Response:
@@ -125,8 +125,7 @@ def routes(app, engine, keys, files) -> None:
         item["clock"] = work.status(item)
         return web.render(request, "item.html", title=f"{work.KINDS[item['kind']]} {item['reference']}", item=item,
                           record=record, act=act, history=history, colleagues=colleagues, page_count=page_count,
-                          outcomes=casework.outcomes(item["kind"]), errors={}, services=work.SERVICES,
-                          done=request.query_params.get("done"))
+                          outcomes=casework.outcomes(item["kind"]), errors={}, services=work.SERVICES)
 
     @app.get("/console/items/{item_id}/pages/{number}.jpg", include_in_schema=False)
     def document_page(item_id: int, number: int, who=Depends(downloads)) -> Response:
@@ -183,14 +182,14 @@ def routes(app, engine, keys, files) -> None:
                 else:
                     raise ValueError("Choose what to do")
         except work.NotAllowed as exc:
-            return web.back(here, str(exc).capitalize())
+            return web.back(request, here, str(exc).capitalize())
         except ValueError as exc:
             return _item_with_error(request, item_id, who, action, str(exc))
         if action == "retry":
             with engine.connect() as conn:
                 reference = work.get(conn, item_id)["reference"]
             message = reports.retry(engine, reference)
-        return web.back(here, message)
+        return web.back(request, here, message)
 
     def _item_with_error(request, item_id, who, action, message):
         with engine.connect() as conn:

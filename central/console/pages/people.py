@@ -74,7 +74,7 @@ def _visitors(app, engine, keys) -> None:
             audit.record(engine, "visitors.list", site, shown, actor=who.staff.actor)
         return web.render(request, "visitors.html", title="Visitors", site=site, sites=sites, expected=expected,
                           on_site=on_site, host=host, mine=mine, all_sites=all_sites, today=today, errors={},
-                          values={}, done=request.query_params.get("done"))
+                          values={})
 
     @app.get("/console/visitors/roll-call", include_in_schema=False)
     def roll_call(request: Request, site: str, who=Depends(web.signed_in(engine, "reception"))) -> Response:
@@ -112,7 +112,7 @@ def _visitors(app, engine, keys) -> None:
             done = conn.execute(update(tables.visits).where(
                 tables.visits.c.visit_id.in_(ids), tables.visits.c.site == site,
                 tables.visits.c.signed_out_at.is_(None)).values(signed_out_at=datetime.now(timezone.utc))).rowcount
-        return web.back(f"/console/visitors?site={site}", f"{done} visitor{'s' if done != 1 else ''} signed out")
+        return web.back(request, f"/console/visitors?site={site}", f"{done} visitor{'s' if done != 1 else ''} signed out")
 
     @app.post("/console/visitors/invite", include_in_schema=False)
     async def invite(request: Request, who=Depends(web.signed_in(engine, "host"))) -> Response:
@@ -150,7 +150,7 @@ def _visitors(app, engine, keys) -> None:
             return web.render(request, "visitors.html", status_code=400, title="Visitors", site="", sites=sites,
                               expected=[], on_site=[], host=host, mine=[], all_sites=all_sites, today=_today(),
                               errors=errors, values=values, done=None)
-        return web.back("/console/visitors", f"Invitation made: the code is {code[:3]} {code[3:]}"
+        return web.back(request, "/console/visitors", f"Invitation made: the code is {code[:3]} {code[3:]}"
                         + (". It has been emailed with its QR code." if values["email"] else "."))
 
     @app.post("/console/visitors/cancel", include_in_schema=False)
@@ -162,10 +162,10 @@ def _visitors(app, engine, keys) -> None:
             if host is None or row is None or row["host_id"] != host["id"]:
                 raise web.Forbidden()
             if row["used_at"] is not None:
-                return web.back("/console/visitors", "That visitor has already arrived: the invitation is used")
+                return web.back(request, "/console/visitors", "That visitor has already arrived: the invitation is used")
             conn.execute(delete(tables.invites).where(tables.invites.c.code == row["code"]))
             visitors.publish_invites(conn, keys, row["site"])
-        return web.back("/console/visitors", "Invitation cancelled")
+        return web.back(request, "/console/visitors", "Invitation cancelled")
 
 
 def _silent_kiosks(conn, site: str) -> list[str]:
@@ -200,8 +200,7 @@ def _staff(app, engine, keys) -> None:
             sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
         audit.record(engine, "staff.list", "", len(people), actor=who.staff.actor)
         return web.render(request, "staff.html", title="Staff accounts", people=people, roles=accounts.ROLES,
-                          sites=sites, services=work.SERVICES, errors={}, values={}, link=None,
-                          done=request.query_params.get("done"))
+                          sites=sites, services=work.SERVICES, errors={}, values={}, link=None)
 
     @app.post("/console/staff", include_in_schema=False)
     async def staff_change(request: Request, who=Depends(admin)) -> Response:
@@ -219,11 +218,13 @@ def _staff(app, engine, keys) -> None:
                     values = {}
                 except accounts.StaffError as exc:
                     errors["email" if "email" in str(exc) else "name" if "name" in str(exc) else "role"] = str(exc)
-            elif action in ("reset", "disable", "role"):
+            elif action in ("reset", "disable", "role", "unlock"):
                 target = accounts.get(conn, posted.text("staff_id"))
                 if target is None:
                     raise web.Forbidden()
-                if action == "reset":
+                if action == "unlock":
+                    accounts.unlock(conn, target.id)
+                elif action == "reset":
                     link = _link(request, accounts.reset(conn, keys, target.id))
                 elif action == "disable":
                     if target.id == who.staff.id:
@@ -241,8 +242,11 @@ def _staff(app, engine, keys) -> None:
                         errors["role"] = str(exc)
             else:
                 raise web.Forbidden()
+        if not errors:
+            subject = values.get("email") if action == "add" else posted.text("staff_id")
+            audit.record(engine, f"staff.{action}", subject or "", 1, actor=who.staff.actor)
         if link is None and not errors:
-            return web.back("/console/staff", "Saved")
+            return web.back(request, "/console/staff", "Saved")
         with engine.connect() as conn:
             people = accounts.everyone(conn)
             sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())

@@ -32,8 +32,7 @@ def routes(app, engine, keys) -> None:
                 _rows, mine = work.page(conn, work.Filter(flt.sites, flt.services, assignee=who.staff.id), limit=1)
                 if who.staff.has("manager"):
                     services = work.by_service(conn, scoped(who, work.Filter(), roles=("manager",)))
-        return web.render(request, "home.html", title="Staff console", counts=counts, mine=mine, services=services,
-                          done=request.query_params.get("done"))
+        return web.render(request, "home.html", title="Staff console", counts=counts, mine=mine, services=services)
 
     _fleet(app, engine)
     _feedback(app, engine)
@@ -52,7 +51,7 @@ def _service_levels(app, engine) -> None:
 
     @app.get("/console/service-levels", include_in_schema=False)
     def service_levels(request: Request, who=Depends(admin)) -> Response:
-        return page(request, done=request.query_params.get("done"))
+        return page(request)
 
     @app.post("/console/service-levels", include_in_schema=False)
     async def change(request: Request, who=Depends(admin)) -> Response:
@@ -67,9 +66,10 @@ def _service_levels(app, engine) -> None:
         try:
             with tables.begin(engine) as conn:
                 work.set_timescale(conn, kind, days, warn, who.staff.actor)
+            audit.record(engine, "service-levels.set", f"{kind}={days}:{warn}", 1, actor=who.staff.actor)
         except ValueError as exc:
             return page(request, {f"{kind}-days": str(exc)}, 400)
-        return web.back("/console/service-levels", f"{work.KINDS[kind]}: {days} working days from now on")
+        return web.back(request, "/console/service-levels", f"{work.KINDS[kind]}: {days} working days from now on")
 
 
 # ----- kiosks ---------------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def _fleet(app, engine) -> None:
             all_sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
         return web.render(request, "fleet.html", title="Kiosks", devices=devices, now=now,
                           admin=who.staff.has("admin"), all_sites=all_sites if who.staff.has("admin") else [],
-                          code=None, errors={}, done=request.query_params.get("done"))
+                          code=None, errors={})
 
     @app.post("/console/fleet", include_in_schema=False)
     async def fleet_change(request: Request, who=Depends(web.signed_in(engine, "admin"))) -> Response:
@@ -95,19 +95,21 @@ def _fleet(app, engine) -> None:
             with tables.begin(engine) as conn:
                 done = conn.execute(update(tables.devices).where(tables.devices.c.id == posted.text("device_id"))
                                     .values(revoked=True)).rowcount
-            return web.back("/console/fleet", "Kiosk revoked: it can no longer send or receive" if done else "")
+            audit.record(engine, "kiosk.revoke", posted.text("device_id")[:40], done, actor=who.staff.actor)
+            return web.back(request, "/console/fleet", "Kiosk revoked: it can no longer send or receive" if done else "")
         if posted.get("action") != "code":
             raise web.Forbidden()
         site = posted.text("new_site") or posted.text("site")
         with engine.connect() as conn:
             known = set(conn.execute(select(tables.sites.c.name)).scalars())
         if not site or len(site) > 80:
-            return web.back("/console/fleet", "Choose a site for the new kiosk, or type a new site's name")
+            return web.back(request, "/console/fleet", "Choose a site for the new kiosk, or type a new site's name")
         try:
             code = create_code(engine, site)  # a new site is registered with it
         except ValueError as exc:  # SiteClash: too close to another site's name
-            return web.back("/console/fleet", str(exc)[:300])
+            return web.back(request, "/console/fleet", str(exc)[:300])
         known.add(site)
+        audit.record(engine, "kiosk.enrol-code", site, 1, actor=who.staff.actor)
         qr = segno.make(f"HKENROL:{code}", error="m").svg_inline(border=4, omitsize=True, title="Enrolment code as a QR code")
         now = datetime.now(timezone.utc)
         with engine.connect() as conn:
