@@ -444,8 +444,15 @@ def seed_demo(engine, keys, site: str) -> str:
     until it is set up)."""
     from central.console.pages.people import setup_link
 
+    from central.visitors import publish_directory
+
     roles = [Role(r, site) for r in ROLES]
     with tables.begin(engine) as conn:
+        # in the staff directory too, so the demo administrator can be a host and invite visitors
+        host = dict(name="Demo Administrator", department="Customer services", email=DEMO_ADMIN, active=True)
+        if not conn.execute(update(tables.hosts).where(tables.hosts.c.id == "DEMO-ADMIN").values(**host)).rowcount:
+            conn.execute(tables.hosts.insert().values(id="DEMO-ADMIN", **host))
+        publish_directory(conn, keys)
         account = by_email(conn, DEMO_ADMIN)
         if account is None:
             token = add(conn, keys, DEMO_ADMIN, "Demo Administrator", roles)

@@ -416,6 +416,11 @@ def test_demo_data_publishes_a_gazetteer_and_the_categories(tmp_path):
     assert "on 40 streets; 14 report categories." in gazetteer
     # and how to sign in to the staff console as the demo administrator
     assert any(line.startswith("Staff console: set up the demo administrator at ") for line in lines)
+    import sqlite3
+
+    with sqlite3.connect(data / "central.db") as conn:  # who can also be a host, to try invitations
+        assert conn.execute("SELECT active FROM hosts WHERE email = 'demo.admin@council.example'").fetchone() == (1,)
+        assert conn.execute("SELECT state FROM staff WHERE email = 'demo.admin@council.example'").fetchone() == ("invited",)
     keys = load_or_create(data)
     with db.make_engine(db.sqlite_url(data)).connect() as conn:
         docs = {row.name: SignedDocument.model_validate_json(row.document) for row in conn.execute(
