@@ -23,7 +23,9 @@ VISITOR = "Ngozi Adeyemi"
 
 def test_a_host_invites_in_the_console_and_reception_sees_the_visitor_arrive(kiosk, office, tmp_path):
     with sqlite3.connect(office.data / "central.db") as db:
-        host_id, host_name, host_email = db.execute("SELECT id, name, email FROM hosts ORDER BY id LIMIT 1").fetchone()
+        host_id, host_name, host_email = db.execute(
+            "SELECT id, name, email FROM hosts WHERE active AND email NOT IN (SELECT email FROM staff) ORDER BY id LIMIT 1"
+        ).fetchone()
     made = office.cli("staff", "add", "--email", host_email, "--name", host_name, "--role", "host",
                       "--role", f"reception@{SITE}")
     assert made.returncode == 0, made.stderr
