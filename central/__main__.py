@@ -36,6 +36,11 @@ from central import db as tables
 from central.keys import private_dir
 
 
+# Modules that bring their own commands: COMMANDS (name -> help), add_arguments(name, parser)
+# and run(args, engine).
+COMMAND_MODULES = (reports, accounts, audit, console_staff, digest, back_office, work)
+
+
 def _engine(args):
     from central import db
 
@@ -53,17 +58,10 @@ def main(argv: list[str] | None = None) -> int:
                        ("demo-data", "a demo directory, invitations and appointments for today"),
                        ("documents", "documents residents scanned, one JSON object per line (newest first)"),
                        ("feedback", "residents' answers after a journey, summed up by site and journey (JSON lines)"),
-                       *reports.COMMANDS.items(), *accounts.COMMANDS.items(), *audit.COMMANDS.items(),
-                       *console_staff.COMMANDS.items(), *digest.COMMANDS.items(),
-                       *back_office.COMMANDS.items(), *work.COMMANDS.items()):
+                       *(item for module in COMMAND_MODULES for item in module.COMMANDS.items())):
         p = sub.add_parser(name, help=text)
-        reports.add_arguments(name, p)
-        accounts.add_arguments(name, p)
-        audit.add_arguments(name, p)
-        console_staff.add_arguments(name, p)
-        digest.add_arguments(name, p)
-        back_office.add_arguments(name, p)
-        work.add_arguments(name, p)
+        for module in COMMAND_MODULES:
+            module.add_arguments(name, p)
         p.add_argument("--data", required=True, help="central's data folder (keys, database, files)")
         p.add_argument("--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db")
         if name == "serve":
@@ -152,20 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(stats(engine), indent=2, sort_keys=True))
     elif args.command in ("directory", "invite", "appointments", "demo-data"):
         return _visitors(args, engine)
-    elif args.command in reports.COMMANDS:
-        return reports.run(args, engine)
-    elif args.command in accounts.COMMANDS:
-        return accounts.run(args, engine)
-    elif args.command in audit.COMMANDS:
-        return audit.run(args, engine)
-    elif args.command in console_staff.COMMANDS:
-        return console_staff.run(args, engine)
-    elif args.command in digest.COMMANDS:
-        return digest.run(args, engine)
-    elif args.command in back_office.COMMANDS:
-        return back_office.run(args, engine)
-    elif args.command in work.COMMANDS:
-        return work.run(args, engine)
+    elif module := next((m for m in COMMAND_MODULES if args.command in m.COMMANDS), None):
+        return module.run(args, engine)
     elif args.command == "feedback":
         from central import feedback
 
