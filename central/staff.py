@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from functools import cache
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -274,7 +275,11 @@ def _good_step(totp: pyotp.TOTP, code: str, last_step: int, now: datetime | None
 
 
 # ----- signing in ---------------------------------------------------------------------------------
-_DUMMY_HASH = passwords.hash_password("not anybody's password at all", salt=b"\0" * 16)
+@cache
+def _dummy_hash() -> str:
+    """A hash to check a password against when there is no account, so a wrong address takes
+    as long as a wrong password (made on first use: a tenth of a second nobody's start-up pays)."""
+    return passwords.hash_password("not anybody's password at all", salt=b"\0" * 16)
 
 
 def sign_in(conn, keys, email: str, password: str, code: str, now: datetime | None = None) -> Staff:
@@ -282,12 +287,12 @@ def sign_in(conn, keys, email: str, password: str, code: str, now: datetime | No
     now = now or _now()
     account = by_email(conn, email)
     if account is None or account["state"] != "active":
-        passwords.verify_password(password[:passwords.MAX_LENGTH], _DUMMY_HASH)  # the same time either way
+        passwords.verify_password(password[:passwords.MAX_LENGTH], _dummy_hash())  # the same time either way
         raise SignInRefused(WRONG)
     locked = tables.aware(account["locked_until"])
     if locked and locked > now:
         # the same words as for a wrong try or an unknown address: nobody learns who has an account
-        passwords.verify_password(password[:passwords.MAX_LENGTH], _DUMMY_HASH)
+        passwords.verify_password(password[:passwords.MAX_LENGTH], _dummy_hash())
         raise SignInRefused(WRONG, locked)
     good = passwords.verify_password(password[:passwords.MAX_LENGTH], account["password_hash"] or "")
     step = _good_step(totp_for(keys, account), code, account["totp_last_step"], now) if good else None

@@ -164,7 +164,8 @@ class Filter:
 def page(conn, flt: Filter, now: datetime | None = None, offset: int = 0, limit: int = 50) -> tuple[list[dict], int]:
     """One page of items (most urgent first) and how many match in all."""
     now = now or _now()
-    where = and_(*flt.clauses(now)) if flt.clauses(now) else True
+    clauses = flt.clauses(now)
+    where = and_(*clauses) if clauses else True
     c = tables.work_items.c
     total = conn.execute(select(func.count()).select_from(tables.work_items).where(where)).scalar()
     query = (select(tables.work_items, tables.staff.c.name.label("assignee_name"))

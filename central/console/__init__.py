@@ -9,7 +9,9 @@ audit log before they show it.
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
+from datetime import datetime, timezone
 from urllib.parse import parse_qs
 
 from fastapi import Depends, Request
@@ -192,7 +194,7 @@ def _oidc(app, engine) -> None:
     def callback_url(request: Request) -> str:
         from central.accounts import public_url
 
-        base = public_url() if "HUBKIOSK_PUBLIC_URL" in __import__("os").environ else str(request.base_url).rstrip("/")
+        base = public_url() if "HUBKIOSK_PUBLIC_URL" in os.environ else str(request.base_url).rstrip("/")
         return f"{base}/console/oidc/callback"
 
     @app.get("/console/oidc/start", include_in_schema=False)
@@ -233,7 +235,7 @@ def _oidc(app, engine) -> None:
                                "you (the console uses the email address your council account has).", 403)
             cookie_value, _csrf = accounts.start_session(conn, account["id"])
             conn.execute(tables.staff.update().where(tables.staff.c.id == account["id"]).values(
-                signed_in_at=__import__("datetime").datetime.now(__import__("datetime").timezone.utc)))
+                signed_in_at=datetime.now(timezone.utc)))
         # A page, not a redirect: the session cookie is SameSite=Strict, so the browser sends
         # it only on a navigation that starts here, not on the provider's redirect chain.
         page = web.render(request, "message.html", title="You are signed in", paragraphs=[

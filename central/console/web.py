@@ -10,6 +10,7 @@ asset or a download); a signed-in person without the role gets 403.
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -122,7 +123,7 @@ def _day(text: str) -> str:
 _env.filters.update(day=_day, london=_london, qs=_qs, who=_who, aware=tables.aware, duration=_duration, role=_role,
                     phone=_phone, language=lambda code: LANGUAGES.get(code, code or "Not known"),
                     action=lambda code: ACTIONS.get(code, code))
-_env.globals.update(now=lambda: __import__("datetime").datetime.now(__import__("datetime").timezone.utc))
+_env.globals.update(now=lambda: datetime.now(timezone.utc))
 
 
 class SignInNeeded(Exception):

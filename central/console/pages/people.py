@@ -17,12 +17,14 @@ from central import db as tables
 from central import staff as accounts
 from central.console import web
 from central.notify import SmtpSettings
+from central.service_levels import LONDON
 
 PER_PAGE = 50
 
 
 def _today() -> date:
-    return datetime.now(timezone.utc).astimezone(work.working_days().close_of(date.today()).tzinfo).date()
+    """Today in the council's time zone (a visit's day)."""
+    return datetime.now(LONDON).date()
 
 
 def routes(app, engine, keys) -> None:
