@@ -76,6 +76,13 @@ class Role:
             raise ValueError(f"no such role {made.role!r}: one of {', '.join(ROLES)}")
         return made
 
+    @classmethod
+    def of(cls, role: str, site: str = "", service: str = "") -> "Role":
+        """A role from a form's fields (empty: every site or service); StaffError if unknown."""
+        if role not in ROLES:
+            raise StaffError("Choose a role")
+        return cls(role, site or ANY, service or ANY)
+
     def __str__(self) -> str:
         return self.role + ("" if self.site == ANY and self.service == ANY else
                             f"@{self.site}" + ("" if self.service == ANY else f"/{self.service}"))
@@ -116,7 +123,12 @@ class Staff:
 
 
 class StaffError(ValueError):
-    """A request about a staff account that cannot be done (the message says why)."""
+    """A request about a staff account that cannot be done (the message says why; `field`
+    is the form field it is about, for the page to mark)."""
+
+    def __init__(self, message: str, field: str = "role") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class SignInRefused(Exception):
@@ -137,14 +149,14 @@ def add(conn, keys, email: str, name: str, roles: list[Role]) -> str:
     try:
         email = normal_email(email)
     except ValueError as exc:
-        raise StaffError("Enter an email address in the right format, like name@council.gov.uk") from exc
+        raise StaffError("Enter an email address in the right format, like name@council.gov.uk", "email") from exc
     name = tidy(name)
     if not name or len(name) > 120:
-        raise StaffError("Enter the person's name (at most 120 characters)")
+        raise StaffError("Enter the person's name (at most 120 characters)", "name")
     if not roles:
         raise StaffError("Give the person at least one role")
     if conn.execute(select(tables.staff.c.id).where(tables.staff.c.email == email)).first():
-        raise StaffError("There is already an account with that email address")
+        raise StaffError("There is already an account with that email address", "email")
     staff_id = str(uuid.uuid4())
     conn.execute(tables.staff.insert().values(id=staff_id, email=email, name=name, state="invited",
                                               created_at=_now(), failures=0, lockouts=0, totp_last_step=0))
@@ -250,10 +262,11 @@ def complete_setup(conn, keys, token: str, password: str, again: str, code: str)
         raise StaffError("This set-up link has expired or been used. Ask an administrator for a new one.")
     why = passwords.problem(password, again, account["email"])
     if why:
-        raise StaffError(passwords.MESSAGES[why])
+        raise StaffError(passwords.MESSAGES[why], "password")
     step = _good_step(totp_for(keys, account), code, 0)
     if step is None:
-        raise StaffError("The security code is not right. Enter the 6 digits your authenticator app shows now.")
+        raise StaffError("The security code is not right. Enter the 6 digits your authenticator app shows now.",
+                         "code")
     conn.execute(update(tables.staff).where(tables.staff.c.id == account["id"]).values(
         state="active", password_hash=passwords.hash_password(password), setup_sha256=None,
         setup_expires_at=None, totp_last_step=step))

@@ -12,7 +12,6 @@ import hashlib
 import os
 import secrets
 from datetime import datetime, timezone
-from urllib.parse import parse_qs
 
 from fastapi import Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -77,24 +76,26 @@ def _sign_in(app, engine, keys, throttle) -> None:
     def bare() -> Response:
         return RedirectResponse("/console/", status_code=308)
 
-    @app.get("/console/sign-in", include_in_schema=False)
-    def sign_in_page(request: Request, next: str = "") -> HTMLResponse:
+    def sign_in_form(request: Request, next_path: str | None, email: str = "", refused: str = "") -> HTMLResponse:
+        """The sign-in form with a fresh token for it (in its cookie too: there is no session
+        yet); 400 with the reason after a refused try."""
         token = secrets.token_urlsafe(32)
-        page = web.render(request, "sign_in.html", title="Sign in to the staff console", form_token=token,
-                          next=web.safe_next(next), errors={}, email="", oidc=app.state.oidc is not None)
+        page = web.render(request, "sign_in.html", status_code=400 if refused else 200,
+                          title="Sign in to the staff console", form_token=token, next=web.safe_next(next_path),
+                          errors={"email": refused} if refused else {}, email=email,
+                          oidc=app.state.oidc is not None)
         page.set_cookie(LOGIN_COOKIE, token, httponly=True, secure=web.secure(request), samesite="strict",
                         path=f"{web.PREFIX}/sign-in", max_age=3600)
         return page
 
+    @app.get("/console/sign-in", include_in_schema=False)
+    def sign_in_page(request: Request, next: str = "") -> HTMLResponse:
+        return sign_in_form(request, next)
+
     @app.post("/console/sign-in", include_in_schema=False)
     async def sign_in(request: Request) -> Response:
-        body = await request.body()
-        from central.account_pages import _same_origin
-
-        fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:web.MAX_FORM_BYTES],
-                                               keep_blank_values=True, max_num_fields=10).items()}
-        cookie = request.cookies.get(LOGIN_COOKIE, "")
-        if not _same_origin(request) or not accounts.csrf_ok(cookie, fields.get("form_token")):
+        fields = await web.read_form(request)
+        if fields is None or not accounts.csrf_ok(request.cookies.get(LOGIN_COOKIE, ""), fields.get("form_token")):
             return RedirectResponse("/console/sign-in", status_code=303)
         client = client_of(request)
         throttle.check("staff-sign-in", client)
@@ -108,13 +109,7 @@ def _sign_in(app, engine, keys, throttle) -> None:
                 refused = exc
         if refused is not None:
             throttle.count("staff-sign-in", client)
-            token = secrets.token_urlsafe(32)
-            page = web.render(request, "sign_in.html", status_code=400, title="Sign in to the staff console",
-                              form_token=token, next=web.safe_next(fields.get("next")), email=email,
-                              errors={"email": str(refused)}, oidc=app.state.oidc is not None)
-            page.set_cookie(LOGIN_COOKIE, token, httponly=True, secure=web.secure(request), samesite="strict",
-                            path=f"{web.PREFIX}/sign-in", max_age=3600)
-            return page
+            return sign_in_form(request, fields.get("next"), email, str(refused))
         response = RedirectResponse(web.safe_next(fields.get("next")), status_code=303)
         web.set_cookie(response, request, cookie_value)
         response.delete_cookie(LOGIN_COOKIE, path=f"{web.PREFIX}/sign-in")
@@ -143,13 +138,9 @@ def _sign_in(app, engine, keys, throttle) -> None:
 
     @app.post("/console/set-up/{token}", include_in_schema=False)
     async def set_up(request: Request, token: str) -> Response:
-        from central.account_pages import _same_origin
-
         throttle.check("activate", client_of(request))
-        body = await request.body()
-        fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")[:web.MAX_FORM_BYTES],
-                                               keep_blank_values=True, max_num_fields=10).items()}
-        if not _same_origin(request):
+        fields = await web.read_form(request)
+        if fields is None:
             return RedirectResponse(request.url.path, status_code=303)
         try:
             with tables.begin(engine) as conn:
@@ -162,8 +153,7 @@ def _sign_in(app, engine, keys, throttle) -> None:
                 account = accounts.setup_account(conn, token)
             if account is None:
                 return RedirectResponse(request.url.path, status_code=303)
-            field = "code" if "security code" in str(exc) else "password"
-            return _set_up(request, account, token, {field: str(exc)}, 400)
+            return _set_up(request, account, token, {exc.field: str(exc)}, 400)
         response = web.back(request, "/console/", "Your account is set up. You are signed in.",
                             key=hashlib.sha256(cookie_value.encode()).hexdigest())
         web.set_cookie(response, request, cookie_value)

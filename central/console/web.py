@@ -237,21 +237,28 @@ class Form(dict):
         return self.get(name, "").strip()
 
 
-async def form(request: Request, who) -> Form:
-    """The posted fields of a console form, once its CSRF token and origin are checked
-    (Forbidden otherwise: a form from anywhere else does nothing)."""
+async def read_form(request: Request) -> Form | None:
+    """The posted fields, if the form came from this site and is of a sane size; else None.
+    Forms before a session (sign-in, set-up) check their own token."""
     from urllib.parse import parse_qs
 
     from central.account_pages import _same_origin
 
     body = await request.body()
     if len(body) > MAX_FORM_BYTES or not _same_origin(request):
-        raise Forbidden()
+        return None
     try:
-        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=60)
-    except ValueError as exc:
-        raise Forbidden() from exc
-    posted = Form(fields)
+        return Form(parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=60))
+    except ValueError:
+        return None
+
+
+async def form(request: Request, who) -> Form:
+    """The posted fields of a console form, once its origin and the session's CSRF token are
+    checked (Forbidden otherwise: a form from anywhere else does nothing)."""
+    posted = await read_form(request)
+    if posted is None:
+        raise Forbidden()
     check_csrf(who, posted.get("csrf"))
     return posted
 

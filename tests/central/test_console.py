@@ -534,3 +534,25 @@ def test_a_manager_sees_an_items_history_without_its_notes(app, client):
         key = back_office.create_key(conn, "cache check", ["*"])
     answer = client.get(f"{back_office.PREFIX}/items/{item['id']}", headers={"X-API-Key": key})
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_adding_a_person_shows_their_link_once_and_is_audited_with_their_address(app):
+    admin = member(app, "adder@council.example", "admin")
+    c = browser(app)
+    sign_in(c, admin)
+    token = csrf(c, "/console/staff")
+    bad = c.post("/console/staff", data={"csrf": token, "action": "add", "email": "not an address", "name": "X",
+                                         "role": "officer"})
+    assert bad.status_code == 400 and 'href="#email"' in bad.text and "right format" in bad.text
+    unknown = c.post("/console/staff", data={"csrf": token, "action": "add", "email": "y@council.example",
+                                             "name": "Y", "role": "wizard"})
+    assert unknown.status_code == 400 and 'href="#role"' in unknown.text and "Choose a role" in unknown.text
+    added = c.post("/console/staff", data={"csrf": token, "action": "add", "email": "New.Person@council.example",
+                                           "name": "New Person", "role": "officer", "service": "benefits"})
+    assert added.status_code == 200 and "/console/set-up/" in added.text
+    assert "/console/set-up/" not in c.get("/console/staff").text
+    rows = {(r["actor"], r["action"], r["subject"]) for r in audit_rows(app)}
+    assert ("staff:adder@council.example", "staff.add", "New.Person@council.example") in rows
+    with app.state.engine.connect() as conn:
+        assert [str(r) for r in staff.get(conn, staff.by_email(conn, "new.person@council.example")["id"]).roles] == \
+            ["officer@*/benefits"]

@@ -109,8 +109,9 @@ def routes(app, engine, keys, files) -> None:
             raise web.Forbidden()  # the same answer for "no such item" and "not yours"
         return item
 
-    @app.get("/console/items/{item_id}", include_in_schema=False)
-    def item_page(request: Request, item_id: int, who=Depends(queue_reader)) -> Response:
+    def show(request: Request, item_id: int, who, errors: dict | None = None) -> Response:
+        """An item's page (400 with `errors` after a form that could not be done); the record
+        behind it, for those who may act on it, is audited each time it is shown."""
         with engine.connect() as conn:
             item = _item(conn, item_id, who)
             act = may_act(who, item)
@@ -123,9 +124,14 @@ def routes(app, engine, keys, files) -> None:
             if item["kind"] == "document" and record["pdf"]:
                 page_count = record["pages"]
         item["clock"] = work.status(item)
-        return web.render(request, "item.html", title=f"{work.KINDS[item['kind']]} {item['reference']}", item=item,
-                          record=record, act=act, history=history, colleagues=colleagues, page_count=page_count,
-                          outcomes=casework.outcomes(item["kind"]), errors={}, services=work.SERVICES)
+        return web.render(request, "item.html", status_code=400 if errors else 200,
+                          title=f"{work.KINDS[item['kind']]} {item['reference']}", item=item, record=record, act=act,
+                          history=history, colleagues=colleagues, page_count=page_count,
+                          outcomes=casework.outcomes(item["kind"]), errors=errors or {}, services=work.SERVICES)
+
+    @app.get("/console/items/{item_id}", include_in_schema=False)
+    def item_page(request: Request, item_id: int, who=Depends(queue_reader)) -> Response:
+        return show(request, item_id, who)
 
     @app.get("/console/items/{item_id}/pages/{number}.jpg", include_in_schema=False)
     def document_page(item_id: int, number: int, who=Depends(downloads)) -> Response:
@@ -184,26 +190,13 @@ def routes(app, engine, keys, files) -> None:
         except work.NotAllowed as exc:
             return web.back(request, here, str(exc).capitalize())
         except ValueError as exc:
-            return _item_with_error(request, item_id, who, action, str(exc))
+            field = {"assign": "assignee", "note": "note", "close": "outcome"}.get(action, "action")
+            return show(request, item_id, who, {field: str(exc)})
         if action == "retry":
             with engine.connect() as conn:
                 reference = work.get(conn, item_id)["reference"]
             message = reports.retry(engine, reference)
         return web.back(request, here, message)
-
-    def _item_with_error(request, item_id, who, action, message):
-        with engine.connect() as conn:
-            item = _item(conn, item_id, who, act=True)
-            record = casework.details(conn, item)
-            history = work.history(conn, item_id)
-            colleagues = _colleagues(conn, item)
-        field = {"assign": "assignee", "note": "note", "close": "outcome"}.get(action, "action")
-        item["clock"] = work.status(item)
-        return web.render(request, "item.html", status_code=400, title=f"{work.KINDS[item['kind']]} {item['reference']}",
-                          item=item, record=record, act=True, history=history, colleagues=colleagues,
-                          page_count=record["pages"] if item["kind"] == "document" and record and record["pdf"] else 0,
-                          outcomes=casework.outcomes(item["kind"]), errors={field: message}, services=work.SERVICES,
-                          done=None)
 
 
 def _colleagues(conn, item: dict) -> list[dict]:

@@ -50,8 +50,9 @@ def _host(conn, who) -> dict | None:
 def _visitors(app, engine, keys) -> None:
     anyone = web.signed_in(engine, "reception", "host")
 
-    @app.get("/console/visitors", include_in_schema=False)
-    def visitors_page(request: Request, site: str = "", who=Depends(anyone)) -> Response:
+    def page(request: Request, who, site: str = "", errors: dict | None = None, values: dict | None = None) -> Response:
+        """Reception's lists for one of their sites, and a host's invitation form and
+        invitations (400 with `errors` after an invitation that could not be made)."""
         today = _today()
         with engine.connect() as conn:
             sites = _reception_sites(who, conn) if who.staff.has("reception") else []
@@ -74,9 +75,13 @@ def _visitors(app, engine, keys) -> None:
         shown = len(expected) + len(on_site) + len(mine)
         if shown:
             audit.record(engine, "visitors.list", site, shown, actor=who.staff.actor)
-        return web.render(request, "visitors.html", title="Visitors", site=site, sites=sites, expected=expected,
-                          on_site=on_site, host=host, mine=mine, all_sites=all_sites, today=today, errors={},
-                          values={})
+        return web.render(request, "visitors.html", status_code=400 if errors else 200, title="Visitors", site=site,
+                          sites=sites, expected=expected, on_site=on_site, host=host, mine=mine, all_sites=all_sites,
+                          today=today, errors=errors or {}, values=values or {})
+
+    @app.get("/console/visitors", include_in_schema=False)
+    def visitors_page(request: Request, site: str = "", who=Depends(anyone)) -> Response:
+        return page(request, who, site)
 
     @app.get("/console/visitors/roll-call", include_in_schema=False)
     def roll_call(request: Request, site: str, who=Depends(web.signed_in(engine, "reception"))) -> Response:
@@ -146,12 +151,7 @@ def _visitors(app, engine, keys) -> None:
                     field = "email" if "email" in str(exc).lower() or "@" in str(exc) else "visitor"
                     errors[field] = _kind(str(exc))
         if errors:
-            with engine.connect() as conn:
-                sites = _reception_sites(who, conn) if who.staff.has("reception") else []
-                all_sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
-            return web.render(request, "visitors.html", status_code=400, title="Visitors", site="", sites=sites,
-                              expected=[], on_site=[], host=host, mine=[], all_sites=all_sites, today=_today(),
-                              errors=errors, values=values, done=None)
+            return page(request, who, errors=errors, values=values)
         return web.back(request, "/console/visitors", f"Invitation made: the code is {code[:3]} {code[3:]}"
                         + (". It has been emailed with its QR code." if values["email"] else "."))
 
@@ -195,31 +195,36 @@ def _on_site(conn, site: str) -> list[dict]:
 def _staff(app, engine, keys) -> None:
     admin = web.signed_in(engine, "admin")
 
-    @app.get("/console/staff", include_in_schema=False)
-    def staff_page(request: Request, who=Depends(admin)) -> Response:
+    def page(request: Request, who, errors: dict | None = None, values: dict | None = None,
+             link: str | None = None) -> Response:
+        """Every account (audited: names and addresses), the add form, and a new set-up link
+        once (400 with `errors` after a change that could not be made)."""
         with engine.connect() as conn:
             people = accounts.everyone(conn)
             sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
         audit.record(engine, "staff.list", "", len(people), actor=who.staff.actor)
-        return web.render(request, "staff.html", title="Staff accounts", people=people, roles=accounts.ROLES,
-                          sites=sites, services=work.SERVICES, errors={}, values={}, link=None)
+        return web.render(request, "staff.html", status_code=400 if errors else 200, title="Staff accounts",
+                          people=people, roles=accounts.ROLES, sites=sites, services=work.SERVICES,
+                          errors=errors or {}, values=values or {}, link=link)
+
+    @app.get("/console/staff", include_in_schema=False)
+    def staff_page(request: Request, who=Depends(admin)) -> Response:
+        return page(request, who)
 
     @app.post("/console/staff", include_in_schema=False)
     async def staff_change(request: Request, who=Depends(admin)) -> Response:
         posted = await web.form(request, who)
         action, link, errors, values = posted.get("action"), None, {}, {}
+        subject = posted.text("email") if action == "add" else posted.text("staff_id")
         with tables.begin(engine) as conn:
             if action == "add":
                 values = {k: posted.text(k) for k in ("email", "name", "role", "site", "service")}
                 try:
-                    role = accounts.Role(values["role"], values["site"] or accounts.ANY, values["service"] or accounts.ANY)
-                    if role.role not in accounts.ROLES:
-                        raise accounts.StaffError("Choose a role")
-                    token = accounts.add(conn, keys, values["email"], values["name"], [role])
-                    link = _link(request, token)
+                    role = accounts.Role.of(values["role"], values["site"], values["service"])
+                    link = setup_link(accounts.add(conn, keys, values["email"], values["name"], [role]))
                     values = {}
                 except accounts.StaffError as exc:
-                    errors["email" if "email" in str(exc) else "name" if "name" in str(exc) else "role"] = str(exc)
+                    errors[exc.field] = str(exc)
             elif action in ("reset", "disable", "role", "unlock"):
                 target = accounts.get(conn, posted.text("staff_id"))
                 if target is None:
@@ -227,7 +232,7 @@ def _staff(app, engine, keys) -> None:
                 if action == "unlock":
                     accounts.unlock(conn, target.id)
                 elif action == "reset":
-                    link = _link(request, accounts.reset(conn, keys, target.id))
+                    link = setup_link(accounts.reset(conn, keys, target.id))
                 elif action == "disable":
                     if target.id == who.staff.id:
                         errors["role"] = "You cannot disable your own account"
@@ -235,30 +240,17 @@ def _staff(app, engine, keys) -> None:
                         accounts.disable(conn, target.id)
                 else:
                     try:
-                        role = accounts.Role(posted.text("role"), posted.text("site") or accounts.ANY,
-                                             posted.text("service") or accounts.ANY)
-                        if role.role not in accounts.ROLES:
-                            raise accounts.StaffError("Choose a role")
+                        role = accounts.Role.of(posted.text("role"), posted.text("site"), posted.text("service"))
                         accounts.set_roles(conn, target.id, [*target.roles, role])
                     except accounts.StaffError as exc:
                         errors["role"] = str(exc)
             else:
                 raise web.Forbidden()
         if not errors:
-            subject = values.get("email") if action == "add" else posted.text("staff_id")
-            audit.record(engine, f"staff.{action}", subject or "", 1, actor=who.staff.actor)
+            audit.record(engine, f"staff.{action}", subject, 1, actor=who.staff.actor)
         if link is None and not errors:
             return web.back(request, "/console/staff", "Saved")
-        with engine.connect() as conn:
-            people = accounts.everyone(conn)
-            sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
-        return web.render(request, "staff.html", status_code=400 if errors else 200, title="Staff accounts",
-                          people=people, roles=accounts.ROLES, sites=sites, services=work.SERVICES, errors=errors,
-                          values=values, link=link, done=None)
-
-
-def _link(_request: Request, token: str) -> str:
-    return setup_link(token)
+        return page(request, who, errors, values, link)
 
 
 def setup_link(token: str) -> str:

@@ -43,11 +43,11 @@ def routes(app, engine, keys) -> None:
 def _service_levels(app, engine) -> None:
     admin = web.signed_in(engine, "admin")
 
-    def page(request, errors=None, status=200, done=None):
+    def page(request, errors=None, status=200):
         with engine.connect() as conn:
             levels = work.timescales(conn)
         return web.render(request, "service_levels.html", status_code=status, title="Service levels",
-                          levels=levels, errors=errors or {}, done=done)
+                          levels=levels, errors=errors or {})
 
     @app.get("/console/service-levels", include_in_schema=False)
     def service_levels(request: Request, who=Depends(admin)) -> Response:
@@ -76,15 +76,19 @@ def _service_levels(app, engine) -> None:
 def _fleet(app, engine) -> None:
     readers = web.signed_in(engine, "coordinator", "admin")
 
-    @app.get("/console/fleet", include_in_schema=False)
-    def fleet(request: Request, who=Depends(readers)) -> Response:
+    def page(request: Request, who, code: dict | None = None) -> Response:
+        """The kiosks this person may see (with a new enrolment code, shown once)."""
         now = datetime.now(timezone.utc)
+        admin = who.staff.has("admin")
         with engine.connect() as conn:
             devices = _devices(conn, who.staff.sites("coordinator", "admin"), now)
-            all_sites = sorted(conn.execute(select(tables.sites.c.name)).scalars())
-        return web.render(request, "fleet.html", title="Kiosks", devices=devices, now=now,
-                          admin=who.staff.has("admin"), all_sites=all_sites if who.staff.has("admin") else [],
-                          code=None, errors={})
+            all_sites = sorted(conn.execute(select(tables.sites.c.name)).scalars()) if admin else []
+        return web.render(request, "fleet.html", title="Kiosks", devices=devices, now=now, admin=admin,
+                          all_sites=all_sites, code=code, errors={})
+
+    @app.get("/console/fleet", include_in_schema=False)
+    def fleet(request: Request, who=Depends(readers)) -> Response:
+        return page(request, who)
 
     @app.post("/console/fleet", include_in_schema=False)
     async def fleet_change(request: Request, who=Depends(web.signed_in(engine, "admin"))) -> Response:
@@ -100,22 +104,15 @@ def _fleet(app, engine) -> None:
         if posted.get("action") != "code":
             raise web.Forbidden()
         site = posted.text("new_site") or posted.text("site")
-        with engine.connect() as conn:
-            known = set(conn.execute(select(tables.sites.c.name)).scalars())
         if not site or len(site) > 80:
             return web.back(request, "/console/fleet", "Choose a site for the new kiosk, or type a new site's name")
         try:
             code = create_code(engine, site)  # a new site is registered with it
         except ValueError as exc:  # SiteClash: too close to another site's name
             return web.back(request, "/console/fleet", str(exc)[:300])
-        known.add(site)
         audit.record(engine, "kiosk.enrol-code", site, 1, actor=who.staff.actor)
         qr = segno.make(f"HKENROL:{code}", error="m").svg_inline(border=4, omitsize=True, title="Enrolment code as a QR code")
-        now = datetime.now(timezone.utc)
-        with engine.connect() as conn:
-            devices = _devices(conn, None, now)
-        return web.render(request, "fleet.html", title="Kiosks", devices=devices, now=now, admin=True,
-                          all_sites=sorted(known), code={"code": code, "site": site, "qr": qr}, errors={}, done=None)
+        return page(request, who, {"code": code, "site": site, "qr": qr})
 
 
 def _devices(conn, sites: frozenset[str] | None, now: datetime) -> list[dict]:
