@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import update
@@ -95,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo-data":
             p.add_argument("--hosts", type=int, default=300, help="how many staff in the demo directory")
         if name == "feedback":
-            p.add_argument("--since", metavar="YYYY-MM-DD", help="only answers from this day on")
+            p.add_argument("--since", metavar="YYYY-MM-DD", type=lambda text: date.fromisoformat(text).isoformat(),
+                           help="only answers from this day on")
             p.add_argument("--comments", action="store_true", help="list the comments instead, newest first")
         if name == "documents":
             p.add_argument("--reference", help="only those for this claim or account reference")

@@ -2,7 +2,7 @@
 follow-up request), a scanned document's pages, and what closing an item does to its record.
 
     details(conn, item)               -> dict of the item's record, for the item's page
-    pages(files, keys, record_id)     -> each page of a scanned PDF as JPEG bytes
+    page(files, keys, record_id, n)   -> page n of a scanned PDF as JPEG bytes
 """
 
 from __future__ import annotations
@@ -42,21 +42,20 @@ def details(conn, item: dict) -> dict | None:
     return None
 
 
-def pages(files, keys, record_id: str) -> list[bytes]:
-    """A scanned document's pages as the JPEGs the kiosk put in its PDF (img2pdf keeps them
-    whole), read from the sealed PDF central holds."""
+def page(files, keys, record_id: str, number: int) -> bytes | None:
+    """Page `number` (from 1) of a scanned document as the JPEG the kiosk put in its PDF
+    (img2pdf keeps them whole), read from the sealed PDF central holds; None if there is no
+    such page. Only that page's image is taken out."""
     from pypdf import PdfReader
 
     sealed = files.read(record_id, PDF_NAME)
     if not sealed:
-        return []
+        return None
     reader = PdfReader(io.BytesIO(keys.open(sealed)))
-    out = []
-    for page in reader.pages:
-        images = page.images
-        if images:
-            out.append(images[0].data)
-    return out
+    if not 1 <= number <= len(reader.pages):
+        return None
+    images = reader.pages[number - 1].images
+    return images[0].data if images else None
 
 
 def pdf(files, keys, record_id: str) -> bytes | None:
@@ -84,4 +83,4 @@ def outcomes(kind: str) -> tuple[str, ...]:
     return OUTCOMES.get(kind, ())
 
 
-__all__ = ["details", "pages", "pdf", "closed", "outcomes"]
+__all__ = ["details", "page", "pdf", "closed", "outcomes"]

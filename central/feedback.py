@@ -51,13 +51,13 @@ def summary(engine, since: str | None = None) -> list[dict]:
 
 
 def comments(engine, since: str | None = None) -> list[dict]:
-    query = (select(tables.feedback.c.day, tables.feedback.c.site, tables.feedback.c.journey,
-                    tables.feedback.c.stars, tables.feedback.c.language, tables.feedback.c.comment)
-             .where(tables.feedback.c.comment != "").order_by(tables.feedback.c.day.desc()))
-    if since:
-        query = query.where(tables.feedback.c.day >= since)
+    """Every comment, newest first (the console's query, for every site and no page limit)."""
+    from datetime import date
+
+    from central import feedback_report
+
     with engine.connect() as conn:
-        return [dict(row) for row in conn.execute(query).mappings()]
+        return feedback_report.comments(conn, None, date.fromisoformat(since) if since else date.min, limit=None)
 
 
 def print_lines(rows: list[dict]) -> None:

@@ -61,7 +61,8 @@ def summary(conn, sites: frozenset[str] | None, since: date) -> dict:
     return {"journeys": rows, "weeks": week_rows, "total": total, "since": since}
 
 
-def comments(conn, sites: frozenset[str] | None, since: date, limit: int = 500) -> list[dict]:
+def comments(conn, sites: frozenset[str] | None, since: date, limit: int | None = 500) -> list[dict]:
+    """Comments since `since` at `sites` (None: every site), newest first, at most `limit`."""
     f = tables.feedback.c
     query = _where(select(f.day, f.site, f.journey, f.stars, f.language, f.comment), sites, since)
     query = query.where(f.comment != "").order_by(f.day.desc()).limit(limit)

@@ -113,6 +113,7 @@ def test_an_officer_works_a_scanned_document_in_chromium(app, browser, tmp_path,
         images = page.locator(".console-page img")
         assert images.count() == 2
         loaded(images)
+        assert page.request.get(f"{served.url}/console/items/{item['id']}/pages/3.jpg").status == 404  # 2 pages
         look(page, "document")
         # the clock passes the due time: the item turns red
         monkeypatch.setattr(work, "_now", lambda: tables.aware(item["due_at"]) + timedelta(minutes=5))

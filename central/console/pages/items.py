@@ -139,10 +139,10 @@ def routes(app, engine, keys, files) -> None:
             item = _item(conn, item_id, who, act=True)
         if item["kind"] != "document":
             raise web.Forbidden()
-        pages = casework.pages(files, keys, item["record_id"])
-        if not 1 <= number <= len(pages):
+        image = casework.page(files, keys, item["record_id"], number)
+        if image is None:
             return Response("no such page", 404)
-        return Response(pages[number - 1], media_type="image/jpeg", headers=web.NO_STORE)
+        return Response(image, media_type="image/jpeg", headers=web.NO_STORE)
 
     @app.get("/console/items/{item_id}/document.pdf", include_in_schema=False)
     def document_pdf(item_id: int, who=Depends(downloads)) -> Response:
