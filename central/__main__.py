@@ -42,6 +42,11 @@ from central.keys import private_dir
 COMMAND_MODULES = (reports, accounts, audit, console_staff, digest, back_office, work)
 
 
+def _day(text: str) -> str:
+    """A day as YYYY-MM-DD, checked (argparse names this function in its error)."""
+    return date.fromisoformat(text).isoformat()
+
+
 def _engine(args):
     from central import db
 
@@ -96,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo-data":
             p.add_argument("--hosts", type=int, default=300, help="how many staff in the demo directory")
         if name == "feedback":
-            p.add_argument("--since", metavar="YYYY-MM-DD", type=lambda text: date.fromisoformat(text).isoformat(),
+            p.add_argument("--since", metavar="YYYY-MM-DD", type=_day,
                            help="only answers from this day on")
             p.add_argument("--comments", action="store_true", help="list the comments instead, newest first")
         if name == "documents":
