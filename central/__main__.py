@@ -42,7 +42,7 @@ from central.keys import private_dir
 COMMAND_MODULES = (reports, accounts, audit, console_staff, digest, back_office, work)
 
 
-def _day(text: str) -> str:
+def day(text: str) -> str:
     """A day as YYYY-MM-DD, checked (argparse names this function in its error)."""
     return date.fromisoformat(text).isoformat()
 
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         if name == "demo-data":
             p.add_argument("--hosts", type=int, default=300, help="how many staff in the demo directory")
         if name == "feedback":
-            p.add_argument("--since", metavar="YYYY-MM-DD", type=_day,
+            p.add_argument("--since", metavar="YYYY-MM-DD", type=day,
                            help="only answers from this day on")
             p.add_argument("--comments", action="store_true", help="list the comments instead, newest first")
         if name == "documents":
