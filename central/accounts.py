@@ -274,7 +274,7 @@ def listing(engine, reference: str | None = None, full: bool = False) -> list[di
         else:
             row["address_lines"] = json.loads(row["address_lines"])
         row["contact_by"] = json.loads(row["contact_by"])
-        out.append(_isoformat(row))
+        out.append(tables.plain(row))
     return out
 
 
@@ -284,7 +284,7 @@ def follow_ups(engine, include_done: bool = False) -> list[dict]:
     if not include_done:
         query = query.where(tables.signup_followups.c.done_at.is_(None))
     with engine.connect() as conn:
-        return [_isoformat(dict(row)) for row in conn.execute(query).mappings()]
+        return [tables.plain(dict(row)) for row in conn.execute(query).mappings()]
 
 
 def mark_done(engine, reference: str, by: str) -> int:
@@ -301,13 +301,7 @@ def mark_done(engine, reference: str, by: str) -> int:
     return done.rowcount
 
 
-def _isoformat(row: dict) -> dict:
-    return {key: aware(value).isoformat() if isinstance(value, datetime) else value for key, value in row.items()}
-
-
-def print_lines(rows: list[dict]) -> None:
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+print_lines = tables.print_lines
 
 
 # ----- python -m central accounts | follow-ups --------------------------------------------------

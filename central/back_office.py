@@ -156,7 +156,7 @@ def routes(app, engine, keys_, files, throttle) -> None:
         if record:
             for key in ("media_secret", "token", "claimed_until", "next_at", "unsure"):
                 record.pop(key, None)
-        return ItemDetail(**_item(item).model_dump(), record=_jsonable(record))
+        return ItemDetail(**_item(item).model_dump(), record=tables.plain(record) if record else None)
 
     @app.get(f"{PREFIX}/items/{{item_id}}/document.pdf", tags=tags,
              responses={200: {"content": {"application/pdf": {}}}})
@@ -187,12 +187,6 @@ def routes(app, engine, keys_, files, throttle) -> None:
             return _item(work.get(conn, item_id))
 
 
-def _jsonable(record: dict | None) -> dict | None:
-    if record is None:
-        return None
-    return {k: (tables.aware(v).isoformat() if isinstance(v, datetime) else v) for k, v in record.items()}
-
-
 # ----- command line -------------------------------------------------------------------------------
 COMMANDS = {"api-key": "keys for back-office systems using the JSON API: add (shown once), list, revoke"}
 
@@ -206,13 +200,11 @@ def add_arguments(name: str, parser) -> None:
 
 
 def run(args, engine) -> int:
-    import json
     import sys
 
     with tables.begin(engine) as conn:
         if args.action == "list":
-            for row in keys(conn):
-                print(json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}))
+            tables.print_lines(keys(conn))
             return 0
         if args.action == "revoke":
             if not args.key_id or not revoke_key(conn, args.key_id):

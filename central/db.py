@@ -34,6 +34,19 @@ def aware(moment: datetime | None) -> datetime | None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
+
+def plain(row: dict) -> dict:
+    """A row as JSON can hold it: its times as ISO text in UTC."""
+    return {key: aware(value).isoformat() if isinstance(value, datetime) else value for key, value in row.items()}
+
+
+def print_lines(rows) -> None:
+    """Rows as JSON lines, for the command line (times as ISO text, keys sorted)."""
+    import json
+
+    for row in rows:
+        print(json.dumps(plain(row), ensure_ascii=False, sort_keys=True))
+
 devices = Table(
     "devices", metadata,
     Column("id", String(36), primary_key=True),

@@ -7,7 +7,6 @@ as an attachment, and the kiosk gets its receipt only once both are safe.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -60,6 +59,4 @@ def export(engine, files, keys, folder: Path, reference: str | None = None) -> i
     return written
 
 
-def print_listing(rows: list[dict]) -> None:
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+print_listing = tables.print_lines

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import json
 
 from sqlalchemy import select
 
@@ -60,6 +59,4 @@ def comments(engine, since: str | None = None) -> list[dict]:
         return feedback_report.comments(conn, None, date.fromisoformat(since) if since else date.min, limit=None)
 
 
-def print_lines(rows: list[dict]) -> None:
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+print_lines = tables.print_lines

@@ -418,7 +418,6 @@ def add_arguments(name: str, parser) -> None:
 
 
 def run(args, engine) -> int:
-    import json
     import sys
 
     from central.console.pages.people import setup_link
@@ -429,10 +428,7 @@ def run(args, engine) -> int:
     try:
         with tables.begin(engine) as conn:
             if args.action == "list":
-                for row in everyone(conn):
-                    row.pop("id")
-                    print(json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()},
-                                     ensure_ascii=False))
+                tables.print_lines({k: v for k, v in row.items() if k != "id"} for row in everyone(conn))
                 return 0
             if not args.email:
                 raise StaffError("--email is needed")

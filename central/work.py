@@ -272,14 +272,12 @@ def add_arguments(name: str, parser) -> None:
 
 
 def run(args, engine) -> int:
-    import json
     import sys
 
     from central import audit
-    from central import db as tables_
 
     try:
-        with tables_.begin(engine) as conn:
+        with tables.begin(engine) as conn:
             for setting in args.set:
                 kind, _eq, value = setting.partition("=")
                 days, _colon, warn = value.partition(":")
@@ -288,8 +286,7 @@ def run(args, engine) -> int:
         print(f"Could not set the service level: {exc}", file=sys.stderr)
         return 1
     with engine.connect() as conn:
-        for level in timescales(conn).values():
-            print(json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in level.items()}))
+        tables.print_lines(timescales(conn).values())
     return 0
 
 
