@@ -4,6 +4,7 @@
     python -m kiosk --tour OUTDIR                      render every screen to PNG and exit
     python -m kiosk check-config FILE                  validate a device configuration
     python -m kiosk hash-pin                           make a staff PIN hash for the config
+    python -m kiosk layout-check [--json] [--out DIR]  check every screen's layout, exit 1 on a fault
 """
 
 from __future__ import annotations
@@ -21,36 +22,70 @@ from kiosk.core.pin import PIN_RE, hash_pin
 DEFAULT_DATA = Path(os.environ.get("HUBKIOSK_DATA", Path.home() / ".local" / "share" / "hubkiosk"))
 
 
-def _run(args) -> int:
+def _sample_kiosk(config):
+    """A throwaway, offline sample kiosk for the tour and the layout check: the visitor
+    screens show what they would on site, the camera sees an empty desk (the document steps
+    put their own frame on screen) and the "printer" is a folder, all in a temporary folder
+    (so the wrong-PIN step never locks a real device)."""
+    import cv2
+
+    from kiosk.core.config import CameraSettings, PrinterSettings
+    from kiosk.ui.sample import prepare
+    from scanner.samples import empty_scene
+
+    data_dir = Path(tempfile.mkdtemp(prefix="hubkiosk-tour-"))
+    prepare(data_dir, config.site.name)
+    (data_dir / "camera").mkdir()
+    cv2.imwrite(str(data_dir / "camera" / "desk.jpg"), empty_scene())
+    config = config.model_copy(update={
+        "camera": CameraSettings(source=f"folder:{data_dir / 'camera'}"),
+        "printer": PrinterSettings(kind="folder", folder=str(data_dir / "printed"))})
+    return config, data_dir
+
+
+def _load(args):
     try:
-        config = load_config(args.config)
+        return load_config(args.config)
     except ConfigError as exc:
         print(f"The kiosk cannot start: {exc}", file=sys.stderr)
+        return None
+
+
+def _layout_check(args) -> int:
+    config = _load(args)
+    if config is None:
         return 2
-    # The tour works in a throwaway folder, so its wrong-PIN demo never locks a real device.
-    data_dir = Path(tempfile.mkdtemp(prefix="hubkiosk-tour-")) if args.tour else Path(args.data)
+    config, data_dir = _sample_kiosk(config)
+    from kiosk.ui.boot import prepare_kivy
+
+    prepare_kivy(data_dir, config.display.width, config.display.height, fullscreen=False,
+                 dpi=config.display.dpi)
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.layout_check import LayoutCheck, report
+
+    app = KioskApp(config, data_dir)
+    app._run_prepare()
+    check = LayoutCheck(app, args.languages.split(",") if args.languages else None,
+                        args.steps.split(",") if args.steps else None,
+                        Path(args.out) if args.out else None)
+    states = check.run()
+    app.stop()
+    print(report(states, args.json))
+    return 0 if states and not any(s.failures for s in states) else 1
+
+
+def _run(args) -> int:
+    config = _load(args)
+    if config is None:
+        return 2
     if args.tour:
-        # An offline sample kiosk, so the visitor screens show what they would on site.
-        from kiosk.ui.sample import prepare
-
-        prepare(data_dir, config.site.name)
-        from kiosk.core.config import CameraSettings, PrinterSettings
-
-        # A camera that sees an empty desk (the document steps put their own frame on
-        # screen), and a folder "printer", both inside the throwaway folder.
-        import cv2
-
-        from scanner.samples import empty_scene
-
-        (data_dir / "camera").mkdir()
-        cv2.imwrite(str(data_dir / "camera" / "desk.jpg"), empty_scene())
-        config = config.model_copy(update={
-            "camera": CameraSettings(source=f"folder:{data_dir / 'camera'}"),
-            "printer": PrinterSettings(kind="folder", folder=str(data_dir / "printed"))})
+        config, data_dir = _sample_kiosk(config)
+    else:
+        data_dir = Path(args.data)
     from kiosk.ui.boot import prepare_kivy
 
     prepare_kivy(data_dir, config.display.width, config.display.height,
-                 fullscreen=config.display.fullscreen and not args.tour)
+                 fullscreen=config.display.fullscreen and not args.tour, dpi=config.display.dpi)
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(config, data_dir)
@@ -108,11 +143,19 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check-config", help="validate a device configuration file")
     check.add_argument("file")
     sub.add_parser("hash-pin", help="make a staff PIN hash (reads the PIN from the terminal or stdin)")
+    lc = sub.add_parser("layout-check", help="check every screen for clipped, overlapping, off-screen, "
+                                             "small or faint parts in every language, text size and contrast")
+    lc.add_argument("--json", action="store_true", help="end with one line of JSON: states and failures")
+    lc.add_argument("--out", metavar="DIR", help="write a PNG of each failing state here")
+    lc.add_argument("--languages", metavar="en,pl", help="only these languages")
+    lc.add_argument("--steps", metavar="home,staff-panel", help="only these tour steps")
     args = parser.parse_args(argv)
     if args.command == "check-config":
         return _check_config(args)
     if args.command == "hash-pin":
         return _hash_pin(args)
+    if args.command == "layout-check":
+        return _layout_check(args)
     return _run(args)
 
 

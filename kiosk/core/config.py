@@ -70,6 +70,18 @@ class DisplaySettings(_Section):
     height: int = Field(800, ge=480, le=4320)
     text_size: Literal["normal", "large", "largest"] = "normal"
     high_contrast: bool = False
+    #: The panel's diagonal: with it, sizes in millimetres are true on the glass (a 20 mm
+    #: button is 20 mm). Without it the kiosk asks the display, which often guesses 96 dpi.
+    diagonal_inches: float | None = Field(None, ge=5, le=100)
+
+    @property
+    def dpi(self) -> float | None:
+        """Pixels per inch on the panel, from `width` x `height` over `diagonal_inches`."""
+        if self.diagonal_inches is None:
+            return None
+        from kiosk.core.layout import display_dpi
+
+        return display_dpi(self.width, self.height, self.diagonal_inches)
 
 
 class LanguageSettings(_Section):

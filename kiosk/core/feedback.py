@@ -64,3 +64,65 @@ class FeedbackBox:
         return self.outbox.enqueue(payloads.Feedback(
             journey=answer.journey, found=answer.found, stars=answer.stars, comment=answer.comment,
             language=language, site=self.site, day=self.today()))
+
+
+class FeedbackQuestions:
+    """The feedback page's steps: one question at a time, any of them skipped.
+
+    "Did you find what you needed?" (Yes / No), then "How was it today?" (one to five
+    stars), then an optional comment and Send; then thanks. Nothing is sent before Send.
+
+        >>> q = FeedbackQuestions("documents")
+        >>> q.step, q.number, q.total
+        ('found', 1, 3)
+        >>> q.answer_found(True); q.answer_stars(5); q.step
+        'comment'
+        >>> q.finish(" Quick ").comment, q.step
+        ('Quick', 'thanks')
+    """
+
+    STEPS = ("found", "stars", "comment")
+
+    def __init__(self, journey: str) -> None:
+        self.journey = journey
+        self.step = self.STEPS[0]
+        self.found: bool | None = None
+        self.stars: int | None = None
+
+    @property
+    def number(self) -> int:
+        return self.STEPS.index(self.step) + 1 if self.step in self.STEPS else len(self.STEPS)
+
+    @property
+    def total(self) -> int:
+        return len(self.STEPS)
+
+    def _next(self) -> None:
+        self.step = self.STEPS[self.STEPS.index(self.step) + 1]
+
+    def answer_found(self, found: bool | None) -> None:
+        """Yes, No, or None to skip the question."""
+        if self.step == "found":
+            self.found = found
+            self._next()
+
+    def answer_stars(self, stars: int | None) -> None:
+        """One to five, or None to skip the question."""
+        if self.step == "stars":
+            if stars is not None and (isinstance(stars, bool) or stars not in range(1, 6)):
+                raise Invalid(_("Please choose from one to five stars."), "stars")
+            self.stars = stars
+            self._next()
+
+    def back(self) -> bool:
+        """One question back; False on the first (there is nothing before it)."""
+        if self.step not in self.STEPS or self.step == self.STEPS[0]:
+            return False
+        self.step = self.STEPS[self.STEPS.index(self.step) - 1]
+        return True
+
+    def finish(self, comment: str = "") -> Feedback:
+        """The answer to send (checked: `Invalid` if nothing at all was given); then thanks."""
+        answer = Feedback(self.journey, found=self.found, stars=self.stars, comment=comment).checked()
+        self.step = "thanks"
+        return answer

@@ -46,7 +46,7 @@ from kiosk.ui.documents import DocumentFlow
 from kiosk.ui.feedback_screen import FeedbackScreen
 from kiosk.ui.residents import ReportFlow, SignupFlow
 from kiosk.ui.visitors import VisitorFlow
-from kiosk.ui.widgets import ChoiceDialog, ConfirmDialog, IdleWarning, KioskButton, KioskTextInput, qr_code_texture
+from kiosk.ui.widgets import BarButton, ChoiceDialog, ConfirmDialog, IdleWarning, KioskTextInput, qr_code_texture
 from sync import SyncError
 
 _KV_LOADED = False
@@ -154,6 +154,7 @@ class KioskApp(App):
         self.idle_warning: IdleWarning | None = None
         self.transition_seconds = 0.18
         self.wipes = 0
+        self.prebuild_screens = True   # build the screens in the background after each wipe
         self._qr_cache: dict[str, object] = {}
 
     # ----- building -------------------------------------------------------------------
@@ -225,6 +226,8 @@ class KioskApp(App):
             self._build_screens_later()
 
     def _build_screens_later(self) -> None:
+        if not self.prebuild_screens:
+            return
         self._prebuild_generation = getattr(self, "_prebuild_generation", 0) + 1
         generation = self._prebuild_generation
         Clock.schedule_once(lambda _dt: self._prebuild(generation), 0.3)
@@ -252,8 +255,7 @@ class KioskApp(App):
         bar = self._language_bar
         bar.clear_widgets()
         for code in self.available_languages:
-            button = KioskButton(label=LANGUAGES[code], kind="selected" if code == tr.lang else "bar")
-            button.font_size = "18sp"
+            button = BarButton(label=LANGUAGES[code], kind="bar_selected" if code == tr.lang else "bar")
             button.bind(on_release=lambda _b, c=code: self.switch_language(c))
             bar.add_widget(button)
 
@@ -382,6 +384,8 @@ class KioskApp(App):
             self.show("staff_panel", "right")
         elif current.startswith("staff_"):
             self.finish()
+        elif current == "feedback" and self.sm.current_screen.back():
+            return
         else:
             self.go_home()
 
@@ -563,6 +567,11 @@ class KioskApp(App):
         old_screens = list(self.sm.screens)
         self.sm.clear_widgets()
         for screen in old_screens:   # their widgets go now, even if the screen object lingers
+            # Their kv rules' bindings go too, at once: those on the shared theme would
+            # otherwise wait for the collector, and a theme change in between would run a
+            # rule whose screen is already gone.
+            for widget in screen.walk():
+                Builder.unbind_widget(widget.uid)
             screen.clear_widgets()
         self._build_screens()
         # Kivy caches rendered text by its content; drop any that held what was typed.

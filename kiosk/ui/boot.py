@@ -6,8 +6,12 @@ import os
 from pathlib import Path
 
 
-def prepare_kivy(data_dir: Path, width: int = 1280, height: int = 800, fullscreen: bool = False) -> None:
+def prepare_kivy(data_dir: Path, width: int = 1280, height: int = 800, fullscreen: bool = False,
+                 dpi: float | None = None) -> None:
     """Point Kivy at the device's data folder and configure the window.
+
+    `dpi` is the panel's real density (from the device's configured diagonal): Kivy's
+    millimetres then measure true on the glass.
 
     Kivy's own log files are switched off: a shared terminal keeps no log that could
     hold what a resident typed.
@@ -19,6 +23,8 @@ def prepare_kivy(data_dir: Path, width: int = 1280, height: int = 800, fullscree
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
+    if dpi:
+        os.environ["KIVY_DPI"] = f"{dpi:.2f}"
     import logging
 
     # Kivy reports missing optional helpers (X11 cut-buffer tools and the like) as noisy

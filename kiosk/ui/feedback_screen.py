@@ -6,7 +6,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from kiosk.core.feedback import Feedback
+from kiosk.core.feedback import FeedbackQuestions
 from kiosk.core.visitors.validation import Invalid
 from kiosk.ui.i18n import tr
 from kiosk.ui.flow import CANNOT_SAVE
@@ -18,16 +18,28 @@ UNTOUCHED_SECONDS = 45
 
 
 class FeedbackScreen(KioskScreen):
-    found = StringProperty("")       # "yes", "no" or ""
-    stars = NumericProperty(0)
+    """One question at a time (`kiosk.core.feedback.FeedbackQuestions`); Back goes to the one
+    before, "No thanks" and Finish leave."""
+
+    step = StringProperty("found")     # "found", "stars", "comment" or "thanks"
+    number = NumericProperty(1)
+    total = NumericProperty(3)
     message = StringProperty("")
     thanked = BooleanProperty(False)
     _timer = None
+    questions: FeedbackQuestions | None = None
 
     def on_pre_enter(self, *args):
-        self.found, self.stars, self.message, self.thanked = "", 0, "", False
+        self.questions = FeedbackQuestions(app().feedback_journey or "information")
+        self.message, self.thanked = "", False
         self.ids.comment.forget()
+        self._show()
         super().on_pre_enter(*args)
+
+    def _show(self) -> None:
+        q = self.questions
+        self.step, self.number, self.total = q.step, q.number, q.total
+        self.thanked = q.step == "thanks"
 
     def on_enter(self, *args):
         super().on_enter(*args)
@@ -50,28 +62,47 @@ class FeedbackScreen(KioskScreen):
         if self.manager is not None and self.manager.current_screen is self:
             app().wipe()
 
-    def choose_found(self, value: str) -> None:
-        self.found = "" if self.found == value else value
+    def choose_found(self, value: str | None) -> None:
+        """"yes", "no", or None to skip the question."""
+        self.questions.answer_found({"yes": True, "no": False}.get(value))
         self.message = ""
+        self._show()
 
-    def choose_stars(self, n: int) -> None:
-        self.stars = 0 if self.stars == n else n
+    def choose_stars(self, n: int | None) -> None:
+        self.questions.answer_stars(n or None)
         self.message = ""
+        self._show()
+
+    def skip(self) -> None:
+        if self.step == "found":
+            self.choose_found(None)
+        elif self.step == "stars":
+            self.choose_stars(None)
+
+    def back(self) -> bool:
+        """The question before this one (False on the first: the caller leaves)."""
+        if self.questions is None or not self.questions.back():
+            return False
+        app().keyboard.close()
+        self.message = ""
+        self._show()
+        return True
 
     def send(self) -> None:
-        answer = Feedback(app().feedback_journey or "information",
-                          found={"yes": True, "no": False}.get(self.found), stars=self.stars or None,
-                          comment=self.ids.comment.text)
+        if self.step != "comment":
+            return
         try:
+            answer = self.questions.finish(self.ids.comment.text)
             app().send_feedback(answer)
         except Invalid as exc:
             self.message = tr._(exc.message)
             return
         except SyncError:  # the kiosk's storage refused it: say so, keep the answer on screen
+            self.questions.step = "comment"
             self.message = tr._(CANNOT_SAVE)
             app().sync.storage_changed()
             return
-        self.thanked = True
+        self._show()
         self.ids.comment.forget()
         app().keyboard.close()
         if self._timer is not None:

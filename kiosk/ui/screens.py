@@ -9,6 +9,7 @@ from kivy.app import App
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import Screen, ScreenManager
+from kivy.uix.stencilview import StencilView
 
 from kiosk.core.content import parse_body
 from kiosk.core.i18n import LANGUAGES
@@ -20,8 +21,12 @@ def app():
     return App.get_running_app()
 
 
-class LazyScreenManager(ScreenManager):
+class LazyScreenManager(ScreenManager, StencilView):
     """Builds a screen the first time it is asked for (`factories`: name -> class).
+
+    It clips what it draws to its own box: while the keyboard is up the screens have less
+    room, and nothing of theirs may show over the bars (the layout check makes sure the
+    field being typed in stays in view).
 
     After a wipe only the attract screen is built at once, so the wipe stays one short
     frame however many screens the kiosk has; the app then builds the others one per frame

@@ -29,8 +29,10 @@ STANDARD = {
     "bar": "#0B3D6E",
     "bar_text": "#FFFFFF",
     "focus": "#FFBF47",
+    "focus_edge": "#0B0C0C",
     "danger": "#B3261E",
-    "border": "#C5CED8",
+    "danger_text": "#FFFFFF",
+    "border": "#6F7C8A",
     "success": "#1E8E3E",
 }
 HIGH_CONTRAST = {
@@ -44,7 +46,9 @@ HIGH_CONTRAST = {
     "bar": "#000000",
     "bar_text": "#FFFF00",
     "focus": "#00FFFF",
+    "focus_edge": "#00FFFF",
     "danger": "#FF8080",
+    "danger_text": "#000000",
     "border": "#FFFFFF",
     "success": "#00FF66",
 }
@@ -98,6 +102,7 @@ ICONS = {
     "thumbs-down": "\uf165",
     "account": "\uf2c2",
     "report": "\uf0a1",
+    "more": "\uf063",
 }
 
 
@@ -125,7 +130,9 @@ class Theme(EventDispatcher):
     bar = ColorProperty(STANDARD["bar"])
     bar_text = ColorProperty(STANDARD["bar_text"])
     focus = ColorProperty(STANDARD["focus"])
+    focus_edge = ColorProperty(STANDARD["focus_edge"])   # the ring's dark edge: 3:1 on any background
     danger = ColorProperty(STANDARD["danger"])
+    danger_text = ColorProperty(STANDARD["danger_text"])
     success = ColorProperty(STANDARD["success"])
     border = ColorProperty(STANDARD["border"])
     scale = NumericProperty(1.0)
@@ -156,6 +163,14 @@ class Theme(EventDispatcher):
     def touch() -> float:
         """Minimum size of anything that can be tapped, in pixels."""
         return mm(TOUCH_MM)
+
+    @staticmethod
+    def fixed(size: float, _scale: float) -> float:
+        """A font size that stays the same at every text size (the bars' own controls).
+
+        Kv rules pass `theme.scale` so that this rule runs after the general `<Label>` rule
+        (which scales) each time the text size changes, and so has the last word."""
+        return size
 
     @staticmethod
     def icon(name: str) -> str:

@@ -434,6 +434,16 @@ def _feedback(app):
     app.finish()
 
 
+def _feedback_stars(app):
+    _feedback(app)
+    app.sm.get_screen("feedback").choose_found("yes")
+
+
+def _feedback_comment(app):
+    _feedback_stars(app)
+    app.sm.get_screen("feedback").choose_stars(4)
+
+
 def _feedback_thanks(app):
     _feedback(app)
     screen = app.sm.get_screen("feedback")
@@ -505,6 +515,8 @@ STEPS = [
     ("report-check", _rp_check),
     ("report-done", _rp_done),
     ("feedback", _feedback),
+    ("feedback-stars", _feedback_stars),
+    ("feedback-comment", _feedback_comment),
     ("feedback-thanks", _feedback_thanks),
 ]
 

@@ -145,8 +145,6 @@ class VisitHostScreen(FlowScreen):
         for purpose in ("meeting", "interview", "contractor", "delivery", "event", "other"):
             button = KioskButton(label=purpose_label(purpose),
                                  kind="selected" if purpose == self.purpose else "secondary")
-            button.font_size = "19sp"
-            button.text_size = (None, None)
             button.bind(on_release=lambda _b, p=purpose: self.choose_purpose(p))
             grid.add_widget(button)
 
@@ -235,7 +233,7 @@ class VisitRulesScreen(FlowScreen):
         box = self.ids.rules
         box.clear_widgets()
         for rule in site_rules():
-            box.add_widget(Label(text=f"•  {rule}", font_size="21sp", size_hint_y=None,
+            box.add_widget(Label(text=f"•  {rule}", size_hint_y=None,
                                  text_size=(box.width or 900, None), halign="left"))
         for label in box.children:
             label.bind(texture_size=lambda lbl, size: setattr(lbl, "height", size[1] + 6),

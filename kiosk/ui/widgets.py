@@ -19,6 +19,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 from kivy.metrics import dp
@@ -53,7 +54,8 @@ class KioskButton(ButtonBehavior, Label):
     label = StringProperty("")
     icon = StringProperty("")
     keyboard_focus = BooleanProperty(False)
-    kind = OptionProperty("primary", options=["primary", "secondary", "quiet", "danger", "selected", "bar"])
+    kind = OptionProperty("primary", options=["primary", "secondary", "quiet", "danger", "selected", "bar",
+                                              "bar_selected"])
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -66,6 +68,11 @@ class KioskButton(ButtonBehavior, Label):
         if self.icon:
             text = f"{icon_markup(self.icon)}  {text}" if text else icon_markup(self.icon)
         self.text = text
+
+
+class BarButton(KioskButton):
+    """A control in the top bar: one line, as wide as its words, the same at every text size
+    (the bar must hold all of them; the text-size control itself must stay where it is)."""
 
 
 class Tile(ButtonBehavior, BoxLayout):
@@ -85,6 +92,44 @@ class PageRow(ButtonBehavior, BoxLayout):
     summary = StringProperty("")
     item_id = StringProperty("")
     keyboard_focus = BooleanProperty(False)
+
+
+class ScrollArea(ScrollView):
+    """A list or page that may be longer than the screen, and shows it: a scroll bar that
+    never fades, and a "More below" cue while there is more under the fold.
+
+    Holds one child, sized to its content (`size_hint_y: None`, `height: minimum_height`).
+    """
+
+    more = BooleanProperty(False)
+    more_label = StringProperty("")
+    more_texture = ObjectProperty(None, allownone=True)
+
+    def __init__(self, **kwargs):
+        from kivy.effects.scroll import ScrollEffect
+
+        kwargs.setdefault("effect_cls", ScrollEffect)   # no bounce past the ends
+        super().__init__(**kwargs)
+        for name in ("scroll_y", "height", "width"):
+            self.fbind(name, self._update_more)
+        self.fbind("more_label", self._render_label)
+
+    def add_widget(self, widget, *args, **kwargs):
+        super().add_widget(widget, *args, **kwargs)
+        widget.fbind("height", self._update_more)
+        self._update_more()
+
+    def _update_more(self, *_args):
+        child = self.children[0] if self.children else None
+        self.more = bool(child is not None and child.height > self.height + 2 and self.scroll_y > 0.01)
+
+    def _render_label(self, *_args):
+        from kivy.core.text.markup import MarkupLabel as CoreLabel
+
+        core = CoreLabel(text=f"{icon_markup('more')}  {escape_markup(self.more_label)}", font_size=dp(18),
+                             bold=True, markup=True)
+        core.refresh()
+        self.more_texture = core.texture
 
 
 class KioskTextInput(TextInput):

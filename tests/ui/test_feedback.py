@@ -30,12 +30,21 @@ def test_an_answer_reaches_central_and_the_kiosk_clears(kiosk, office):
     kiosk.tap(kiosk.button("Finish"))
     assert kiosk.screen == "feedback"
     kiosk.until_still()
-    kiosk.tap(kiosk.button("Send"))                     # nothing chosen yet: a kind word, no record
+    screen = kiosk.app.sm.current_screen
+    assert screen.step == "found" and kiosk.button("Yes") and kiosk.button("No")   # one question at a time
+    kiosk.tap(kiosk.button("Skip this question"))
+    kiosk.tap(kiosk.button("Skip this question"))
+    assert screen.step == "comment"
+    kiosk.tap(kiosk.button("Send"))                     # nothing given at all: a kind word, no record
     assert [n.text for n in kiosk.visible(Notice) if n.text] == [
         "Please choose an answer first, or touch “No thanks”."]
+    kiosk.tap(kiosk.button("Back"))
+    kiosk.tap(kiosk.button("Back"))
+    assert screen.step == "found"
     kiosk.tap(kiosk.button("Yes"))
+    assert screen.step == "stars"
     kiosk.tap(kiosk.button("4"))
-    screen = kiosk.app.sm.current_screen
+    assert screen.step == "comment"
     kiosk.tap(screen.ids.comment)
     kiosk.type("Clear and quick")
     kiosk.app.keyboard.close()
