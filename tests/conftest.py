@@ -34,3 +34,29 @@ def data_dir(tmp_path) -> Path:
 
 def needs_display():
     return pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs a display (run under xvfb-run)")
+
+
+# ----- long checks that run in their own process, beside the rest of the suite ----------------
+# `python -m kiosk layout-check` lays out every screen in every language, text size and contrast
+# mode: minutes of work on one core. It starts as soon as the tests are collected, on the
+# machine's other core, and its test collects the result at the end.
+BACKGROUND: dict = {}
+
+
+def pytest_collection_finish(session):
+    import subprocess
+    import sys
+
+    wanted = any("test_every_screen_passes" in item.nodeid for item in session.items)
+    if wanted and os.environ.get("DISPLAY") and "layout-check" not in BACKGROUND:
+        out = Path(tempfile.mkdtemp(prefix="hubkiosk-layout-"))
+        log = (out / "stdout.txt").open("w")
+        BACKGROUND["layout-check"] = (subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "layout-check", "--json", "--out", str(out / "failures")],
+            cwd=ROOT, stdout=log, stderr=subprocess.DEVNULL), out)
+
+
+def pytest_sessionfinish(session):
+    for proc, _out in BACKGROUND.values():
+        if proc.poll() is None:
+            proc.kill()

@@ -80,6 +80,7 @@ class Part:
     full: Rect | None = None            # its whole size when a scrolling list shows only part of it
     cut: bool = False                   # partly outside the area its screen can show, with no scrolling
     drawn: bool = True                  # False: wholly outside what its screen can show
+    scrolls: bool = False               # inside a list that scrolls
     widget: object = None               # what it was read from, for the measuring code
     opacity: float = 1.0
 
@@ -146,9 +147,11 @@ def check(parts: list[Part], screen: Rect, min_target_px: float) -> list[Failure
             failures.append(Failure("overflow", part.path,
                                     f"drawn at {part.rect.rounded()} outside {part.container_path} "
                                     f"at {part.container.rounded()}", label))
-        if part.drawn and not screen.contains(part.rect):
-            failures.append(Failure("off-screen", part.path, f"at {part.rect.rounded()}", label))
-        if part.cut:
+        # In a list that scrolls, only what the list shows now must be on the window.
+        placed = part.rect if part.scrolls or part.full is None else part.full
+        if part.drawn and not screen.contains(placed):
+            failures.append(Failure("off-screen", part.path, f"at {placed.rounded()}", label))
+        elif part.cut:
             failures.append(Failure("cut-off", part.path,
                                     f"at {(part.full or part.rect).rounded()}, partly outside its screen's area "
                                     "and not in a list that scrolls", label))

@@ -67,6 +67,7 @@ SCREENS = {
     "visit_confirm": vs.VisitConfirmScreen,
     "visit_about": vs.VisitAboutScreen,
     "visit_host": vs.VisitHostScreen,
+    "visit_purpose": vs.VisitPurposeScreen,
     "visit_extras": vs.VisitExtrasScreen,
     "visit_rules": vs.VisitRulesScreen,
     "visit_welcome": vs.VisitWelcomeScreen,

@@ -57,11 +57,34 @@ class Kiosk:
         return 0 <= x <= Window.width and 0 <= y <= Window.height
 
     def button(self, label: str, within=None):
-        """The visible button with this label (inside `within` if given)."""
-        found = [b for b in self.visible(KioskButton) if b.label == label
-                 and (within is None or b in list(within.walk(restrict=True)))]
+        """The visible button with this label (inside `within` if given), scrolled into view
+        first if it is further down a list, as a person would."""
+        def matching():
+            return [b for b in self.visible(KioskButton) if b.label == label
+                    and (within is None or b in list(within.walk(restrict=True)))]
+
+        found = matching()
+        if not found and self.scroll_to(lambda w: isinstance(w, KioskButton) and w.label == label):
+            found = matching()
         assert found, f"no button {label!r} on {self.screen}: {[b.label for b in self.visible(KioskButton)]}"
         return found[0]
+
+    def scroll_to(self, wanted) -> bool:
+        """Scroll the list holding the first widget for which `wanted(widget)` is true until
+        it shows (a swipe); False if there is none in a list."""
+        from kivy.uix.scrollview import ScrollView
+
+        for widget in self.widgets():
+            if not wanted(widget) or widget.opacity == 0 or widget.disabled:
+                continue
+            node = widget.parent
+            while node is not None and node.parent is not node:
+                if isinstance(node, ScrollView):
+                    node.scroll_to(widget, animate=False)
+                    self.settle()
+                    return True
+                node = node.parent
+        return False
 
     def tile(self, title: str):
         found = [t for t in self.visible(Tile) + self.visible(PageRow) if t.title == title]

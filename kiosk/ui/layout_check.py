@@ -210,6 +210,7 @@ def read_parts(roots) -> list[Part]:
                 return   # scrolled out of its list: not drawn, and a swipe away
             part.ancestors, part.full = ancestors, rect
             part.cut = hard is not None and not hard.contains(rect)
+            part.scrolls = hard is None
             if shown is None:
                 part.rect, part.drawn = rect, False
             if container is not None:
@@ -284,11 +285,25 @@ def _ring(pixels, rect: Rect, inset: float, width: float):
     return np.concatenate(found) if found else None
 
 
-def measure_contrast(parts: list[Part], pixels: np.ndarray) -> None:
+def _cues(roots) -> list[Rect]:
+    """Where lists show their "More below" cue: what is under it is the more, not yet seen."""
+    found = []
+    for root in roots:
+        for widget in root.walk():
+            box = widget.cue_box() if hasattr(widget, "cue_box") else None
+            if box is not None:
+                found.append(Rect(*box))
+    return found
+
+
+def measure_contrast(parts: list[Part], pixels: np.ndarray, roots=()) -> None:
+    cues = _cues(roots)
     for part in parts:
         widget = part.widget
         if widget.disabled or not part.drawn or part.full != part.rect:
             continue   # inactive controls need no contrast (WCAG); half-hidden ones are measured in view
+        if any(part.rect.intersection(cue) for cue in cues):
+            continue
         if part.kind in ("text", "control") and isinstance(widget, Label) and not part.overlay:
             region = _region(pixels, part.rect)
             if region is None:
@@ -341,6 +356,15 @@ class LayoutCheck:
             Clock.tick_draw()
             Builder.sync()
 
+    def settle(self, seconds: float) -> None:
+        """Run frames until `seconds` of real time have passed (for timed events)."""
+        import time
+
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.frames(1)
+        self.frames(2)
+
     def run(self) -> list[State]:
         from kiosk.ui.i18n import tr
         from kiosk.ui.theme import theme
@@ -368,7 +392,7 @@ class LayoutCheck:
                     field = self._first_field()
                     if field is not None:
                         field.focus = True
-                        self.frames(4)
+                        self.settle(0.15)   # the field scrolls into view once the keyboard is up
                         for size in TEXT_SIZES:
                             for high in CONTRASTS:
                                 theme.set_text_size(size)
@@ -393,14 +417,15 @@ class LayoutCheck:
         return None
 
     def _check(self, state: State) -> None:
-        parts = read_parts(roots_to_check())
+        roots = roots_to_check()
+        parts = read_parts(roots)
         # Colours do not change with the text size, so contrast is measured on the drawn
         # frame at the normal size in each contrast mode (drawing is most of a state's cost);
         # text that moves onto something else at a larger size fails the overlap rule.
         pixels = None
         if state.text_size == TEXT_SIZES[0]:
             pixels = frame_pixels()
-            measure_contrast(parts, pixels)
+            measure_contrast(parts, pixels, roots)
         state.failures = layout.check(parts, Rect(0, 0, Window.width, Window.height), self.min_target)
         if state.keyboard:
             # The keyboard takes the room of what is under the field; Done gives it back.

@@ -221,7 +221,7 @@ class SuCheckScreen(SignupScreen):
 
 
 class SuDoneScreen(SignupScreen):
-    navigation = True
+    navigation = False   # one way on: its own Finish (the account is asked for; nothing to go back to)
     reference = StringProperty("")
     email = StringProperty("")
     printed = StringProperty("")
@@ -285,8 +285,10 @@ class RpQuestionsScreen(ReportScreen):
                 choices = [(True, tr._("Yes")), (False, tr._("No"))]
             else:
                 choices = [(o.value, o.text(tr.lang)) for o in question.options]
-            row = GridLayout(cols=min(3, len(choices)), spacing=dp(10), size_hint_y=None,
-                             height=theme.touch() * ((len(choices) + 2) // 3) + dp(10) * ((len(choices) - 1) // 3))
+            # As tall as its buttons' words need (they wrap at larger text sizes).
+            row = GridLayout(cols=min(3 if theme.scale < 1.3 else 2, len(choices)), spacing=dp(10),
+                             size_hint_y=None, row_default_height=theme.touch())
+            row.bind(minimum_height=row.setter("height"))
             for value, text in choices:
                 chosen = flow.answers.get(question.code)
                 button = KioskButton(label=text, kind="selected" if chosen is not None and chosen == value
@@ -398,6 +400,7 @@ class RpCheckScreen(ReportScreen):
 
 
 class RpDoneScreen(ReportScreen):
+    navigation = False   # one way on: its own Finish (the report is on its way)
     reference = StringProperty("")
     link = StringProperty("")
     printed = StringProperty("")

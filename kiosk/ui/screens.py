@@ -68,7 +68,7 @@ class AttractScreen(KioskScreen):
         for code in app().available_languages:
             button = KioskButton(
                 label=f"{LANGUAGES[code]}\n{tr.catalogues.gettext(code, 'Touch to start')}",
-                kind="primary" if code == tr.lang else "secondary",
+                kind="selected" if code == tr.lang else "secondary",
             )
             button.bind(on_release=lambda _b, c=code: app().start_session(c))
             grid.add_widget(button)

@@ -2,7 +2,8 @@
 
     python -m kiosk --tour OUTDIR
 
-Writes `OUTDIR/<lang>/<NN>-<screen>.png` for each step below, and `OUTDIR/texts.json`
+Writes `OUTDIR/<lang>/<NN>-<screen>.png` for each step below (and a sample of them at the largest
+text size and in high contrast, in the first language), and `OUTDIR/texts.json`
 with the text visible on each screen (the test suite reads it to catch any string that
 was left untranslated), and `OUTDIR/small-targets.json`: every tappable widget smaller than
 20 mm, by language and screen (it must stay empty). Runs on the real window, so it needs a display (Xvfb will do).
@@ -21,6 +22,8 @@ from kivy.metrics import mm
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.textinput import TextInput
+
+from kiosk.ui.theme import theme
 
 _MARKUP = re.compile(r"\[/?[a-z]+(=[^\]]*)?\]")
 
@@ -140,12 +143,16 @@ def _visit_host(app):
     host = next(h for h in app.visitors.desk.directory().hosts if h.department == "Regeneration")
     screen.ids.search.text = host.name.split()[-1][:4]
     screen.choose_host(host.id)
-    screen.choose_purpose("meeting")
+
+
+def _visit_purpose(app):
+    _visit_host(app)
+    app.visitors.host_done()
 
 
 def _visit_extras(app):
-    _visit_host(app)
-    app.visitors.host_done()
+    _visit_purpose(app)
+    app.sm.get_screen("visit_purpose").choose_purpose("meeting")
 
 
 def _visit_rules(app):
@@ -472,6 +479,7 @@ STEPS = [
     ("visit-cannot-save", _visit_cannot_save),
     ("visit-about-problem", _visit_about),
     ("visit-host", _visit_host),
+    ("visit-purpose", _visit_purpose),
     ("visit-extras", _visit_extras),
     ("visit-rules", _visit_rules),
     ("visit-welcome", _visit_welcome),
@@ -555,6 +563,12 @@ def small_targets(app) -> list[dict]:
             for w in Kiosk(app).visible(ButtonBehavior) if min(w.size) < smallest]
 
 
+# Also rendered at the largest text size and in high contrast (in the first language), to
+# look at: `OUTDIR/<lang>-largest/` and `OUTDIR/<lang>-high-contrast/`.
+SAMPLE = {"home", "staff-panel", "visit-host", "visit-purpose", "doc-review", "signup-check", "report-category",
+          "report-done", "feedback", "info-page"}
+VARIANTS = ("largest", "high-contrast")
+
 # Kivy lays out nested widgets over several frames; a handful is always enough.
 FRAMES_TO_SETTLE = 8
 
@@ -566,8 +580,11 @@ class Tour:
         self.app = app
         self.out_dir = Path(out_dir)
         self.languages = languages or app.available_languages
-        self.jobs = [(lang, i, name, action) for lang in self.languages
+        self.jobs = [(lang, i, name, action, None) for lang in self.languages
                      for i, (name, action) in enumerate(STEPS, 1)]
+        # A sample at the largest text and in high contrast, in the first language.
+        self.jobs += [(self.languages[0], i, name, action, variant) for variant in VARIANTS
+                      for i, (name, action) in enumerate(STEPS, 1) if name in SAMPLE]
         self.texts: dict[str, dict[str, list[str]]] = {}
         self.small: dict[str, dict[str, list[dict]]] = {}  # lang -> screen -> targets under 20 mm
         self.written: list[Path] = []
@@ -583,12 +600,16 @@ class Tour:
                 json.dumps(self.small, ensure_ascii=False, indent=1), encoding="utf-8")
             self.app.stop()
             return
-        lang, _i, _name, action = self.jobs[0]
+        lang, _i, _name, action, variant = self.jobs[0]
         app = self.app
         app.wipe()
         app.switch_language(lang)
         app.transition_seconds = 0
         action(app)
+        if variant == "largest":
+            theme.set_text_size("largest")
+        elif variant == "high-contrast":
+            theme.set_contrast(True)
         self._after_frames(FRAMES_TO_SETTLE, self._shoot)
 
     def _after_frames(self, frames: int, callback) -> None:
@@ -599,11 +620,14 @@ class Tour:
             Clock.schedule_once(lambda _dt: self._after_frames(frames - 1, callback), 0)
 
     def _shoot(self) -> None:
-        lang, i, name, _action = self.jobs.pop(0)
-        folder = self.out_dir / lang
+        lang, i, name, _action, variant = self.jobs.pop(0)
+        folder = self.out_dir / (f"{lang}-{variant}" if variant else lang)
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{i:02d}-{name}.png"
         capture_window(target)
+        if variant:
+            Clock.schedule_once(lambda _dt: self._next(), 0)
+            return
         self.written.append(target)
         self.texts.setdefault(lang, {})[name] = visible_texts()
         if small := small_targets(self.app):

@@ -127,12 +127,10 @@ class VisitAboutScreen(FlowScreen):
 
 class VisitHostScreen(FlowScreen):
     chosen = StringProperty("")
-    purpose = StringProperty("")
 
     def on_pre_enter(self, *args):
         form = flow().form
         self.chosen = form.host.name if form.host else ""
-        self.purpose = form.purpose
         if not form.host:
             self.ids.search.forget()
         super().on_pre_enter(*args)
@@ -140,13 +138,6 @@ class VisitHostScreen(FlowScreen):
     def refresh(self) -> None:
         super().refresh()
         self.show_results(self.ids.search.text)
-        grid = self.ids.purposes
-        grid.clear_widgets()
-        for purpose in ("meeting", "interview", "contractor", "delivery", "event", "other"):
-            button = KioskButton(label=purpose_label(purpose),
-                                 kind="selected" if purpose == self.purpose else "secondary")
-            button.bind(on_release=lambda _b, p=purpose: self.choose_purpose(p))
-            grid.add_widget(button)
 
     def show_results(self, typed: str) -> None:
         rows = self.ids.results
@@ -179,13 +170,30 @@ class VisitHostScreen(FlowScreen):
         self.chosen = flow().form.host.name
         self.refresh()
 
-    def choose_purpose(self, purpose: str) -> None:
-        flow().choose_purpose(purpose)
-        self.purpose = purpose
-        self.refresh()
-
     def submit(self) -> None:
         flow().host_done()
+
+
+class VisitPurposeScreen(FlowScreen):
+    """Why they are visiting: one tap chooses and moves on."""
+
+    host = StringProperty("")
+
+    def refresh(self) -> None:
+        super().refresh()
+        form = flow().form
+        self.host = form.host.name if form.host else ""
+        grid = self.ids.purposes
+        grid.clear_widgets()
+        for purpose in ("meeting", "interview", "contractor", "delivery", "event", "other"):
+            button = KioskButton(label=purpose_label(purpose),
+                                 kind="selected" if purpose == form.purpose else "secondary")
+            button.bind(on_release=lambda _b, p=purpose: self.choose_purpose(p))
+            grid.add_widget(button)
+
+    def choose_purpose(self, purpose: str) -> None:
+        flow().choose_purpose(purpose)
+        flow().purpose_done()
 
 
 class VisitExtrasScreen(CameraScreen):

@@ -8,7 +8,7 @@ Screens (names in `SCREENS`):
 
     visit_start --scan invite--> visit_confirm --yes--> visit_welcome
         |--type code or name--> visit_code --found--> visit_confirm
-        |--no invitation--> visit_about -> visit_host -> visit_extras -> visit_rules -> visit_welcome
+        |--no invitation--> visit_about -> visit_host -> visit_purpose -> visit_extras -> visit_rules -> visit_welcome
         |--scan badge / signing out--> visit_signout --> visit_goodbye
     appt_start --reference or letter QR--> appt_ticket
 """
@@ -254,6 +254,18 @@ class VisitorFlow(JourneyFlow):
         try:
             self.form.check_visiting(self.desk.directory())
         except Invalid as problem:
+            if problem.field == "host":
+                self.say(problem.message, problem.field)
+                return
+        self.message = ""
+        self.show("visit_purpose")
+
+    def purpose_done(self) -> None:
+        try:
+            self.form.check_visiting(self.desk.directory())
+        except Invalid as problem:
+            if problem.field == "host":
+                self.show("visit_host", "right", keep_message=True)
             self.say(problem.message, problem.field)
             return
         self.message = ""
@@ -300,8 +312,10 @@ class VisitorFlow(JourneyFlow):
             self.message, self.field = tr._(problem.message), problem.field
             if problem.field in ("name", "company", "email"):
                 self.show("visit_about", "right", keep_message=True)
-            elif problem.field in ("host", "purpose"):
+            elif problem.field == "host":
                 self.show("visit_host", "right", keep_message=True)
+            elif problem.field == "purpose":
+                self.show("visit_purpose", "right", keep_message=True)
             else:
                 self.say(problem.message, problem.field)
             return
@@ -360,7 +374,8 @@ class VisitorFlow(JourneyFlow):
 
     # ----- going back -------------------------------------------------------------------
     BACK = {"visit_code": "visit_start", "visit_confirm": "visit_start", "visit_about": "visit_start",
-            "visit_host": "visit_about", "visit_extras": "visit_host", "visit_rules": "visit_extras",
+            "visit_host": "visit_about", "visit_purpose": "visit_host", "visit_extras": "visit_purpose",
+            "visit_rules": "visit_extras",
             "visit_signout": "visit_start"}
 
     def back(self) -> bool:

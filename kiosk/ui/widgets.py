@@ -102,6 +102,7 @@ class ScrollArea(ScrollView):
     """
 
     more = BooleanProperty(False)
+    show_cue = BooleanProperty(True)   # off while the keyboard is up: it would cover the field
     more_label = StringProperty("")
     more_texture = ObjectProperty(None, allownone=True)
 
@@ -110,7 +111,7 @@ class ScrollArea(ScrollView):
 
         kwargs.setdefault("effect_cls", ScrollEffect)   # no bounce past the ends
         super().__init__(**kwargs)
-        for name in ("scroll_y", "height", "width"):
+        for name in ("scroll_y", "height", "width", "show_cue"):
             self.fbind(name, self._update_more)
         self.fbind("more_label", self._render_label)
 
@@ -121,7 +122,16 @@ class ScrollArea(ScrollView):
 
     def _update_more(self, *_args):
         child = self.children[0] if self.children else None
-        self.more = bool(child is not None and child.height > self.height + 2 and self.scroll_y > 0.01)
+        self.more = bool(self.show_cue and child is not None and child.height > self.height + 2
+                         and self.scroll_y > 0.01)
+
+    def cue_box(self):
+        """Where the "More below" cue is drawn, in window coordinates (None when hidden)."""
+        if not self.more or self.more_texture is None:
+            return None
+        w, h = self.more_texture.width + dp(36), dp(36)
+        x, y = self.to_window(self.center_x - w / 2, self.y + dp(6))
+        return x, y, w, h
 
     def _render_label(self, *_args):
         from kivy.core.text.markup import MarkupLabel as CoreLabel
@@ -173,11 +183,32 @@ class KioskTextInput(TextInput):
         self._redo = []
 
     def _on_focus_change(self, _instance, focused):
+        area = self._scroll_area()
         if self.keyboard is not None:
             if focused:
                 self.keyboard.attach(self)
             else:
                 Clock.schedule_once(lambda _dt: self.keyboard.detach(self), 0)
+        if area is not None:
+            # The keyboard takes room from the screen: keep the field in view as it does.
+            if focused:
+                area.fbind("height", self._keep_in_view)
+                Clock.schedule_once(self._keep_in_view, 0.05)
+            else:
+                area.funbind("height", self._keep_in_view)
+
+    def _scroll_area(self):
+        node = self.parent
+        while node is not None and node.parent is not node:   # the window is its own parent
+            if isinstance(node, ScrollView):
+                return node
+            node = node.parent
+        return None
+
+    def _keep_in_view(self, *_args) -> None:
+        area = self._scroll_area()
+        if self.focus and area is not None and area.children and area.children[0].height > area.height:
+            Clock.schedule_once(lambda _dt: area.scroll_to(self, padding=dp(8), animate=False), 0)
 
 
 class KeyButton(KioskButton):

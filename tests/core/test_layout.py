@@ -55,7 +55,8 @@ def test_text_outside_its_button_off_screen_and_cut_off_fail():
 
 def test_small_targets_fail_by_their_whole_size_not_the_part_a_list_shows():
     assert rules([Part("/k", Rect(0, 0, 60, 100), "control", touchable=True)]) == ["small-target"]
-    half_scrolled = Part("/t", Rect(0, 0, 300, 30), "control", touchable=True, full=Rect(0, -70, 300, 100))
+    half_scrolled = Part("/t", Rect(0, 0, 300, 30), "control", touchable=True, full=Rect(0, -70, 300, 100),
+                         scrolls=True)
     assert rules([half_scrolled]) == []
 
 

@@ -3,8 +3,6 @@ layout built to have it, passes a clean one, and passes every screen of the kios
 language, text size and contrast mode (`python -m kiosk layout-check`)."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from kivy.core.window import Window
@@ -13,7 +11,6 @@ from kivy.uix.label import Label
 from kivy.graphics import Color, Rectangle
 
 from kiosk.core.layout import Rect, check
-from kiosk.core.paths import ROOT
 from kiosk.ui.layout_check import frame_pixels, measure_contrast, read_parts
 from kiosk.ui.widgets import KioskButton, ScrollArea
 
@@ -107,15 +104,20 @@ def test_a_list_that_scrolls_may_hide_its_rows_but_a_screen_may_not(kiosk):
     assert ("cut-off", "Half hidden") in {(f.rule, f.text) for f in _faults(kiosk, root)}
 
 
-@pytest.mark.timeout(1200)
-def test_every_screen_passes_in_every_language_size_and_contrast(tmp_path):
-    """The full matrix, as `python -m kiosk layout-check --json` runs it."""
-    result = subprocess.run([sys.executable, "-m", "kiosk", "layout-check", "--json", "--out", str(tmp_path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=1100)
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
-    failures = "\n".join(result.stdout.splitlines()[:-2][:40])
-    assert summary["failures"] == [], f"{len(summary['failures'])} failures (PNGs in {tmp_path}):\n{failures}"
-    assert result.returncode == 0
+@pytest.mark.timeout(1500)
+def test_every_screen_passes_in_every_language_size_and_contrast():
+    """The full matrix, as `python -m kiosk layout-check --json` runs it (started when the
+    tests were collected, in its own process: see tests/conftest.py)."""
+    from tests.conftest import BACKGROUND
+
+    proc, out = BACKGROUND["layout-check"]
+    proc.wait(timeout=1400)
+    stdout = (out / "stdout.txt").read_text(encoding="utf-8")
+    summary = json.loads(stdout.strip().splitlines()[-1])
+    failures = "\n".join(stdout.splitlines()[:-2][:40])
+    assert summary["failures"] == [], (f"{len(summary['failures'])} failures (PNGs in {out / 'failures'}):"
+                                       f"\n{failures}")
+    assert proc.returncode == 0
     # 5 languages x every tour step x 3 text sizes x 2 contrast modes, and again with the
     # keyboard open on each screen with a field.
     from kiosk.ui.tour import STEPS
