@@ -92,7 +92,24 @@ class Kiosk:
         return found[0]
 
     # doing
+    def reveal(self, widget) -> None:
+        """If `widget` is in a list scrolled past it (or under the keyboard), scroll it into
+        view first, as a person would swipe before touching it."""
+        from kivy.uix.scrollview import ScrollView
+
+        x, y = widget.to_window(*widget.center)
+        node = widget.parent
+        while node is not None and node.parent is not node:
+            if isinstance(node, ScrollView):
+                left, bottom = node.to_window(node.x, node.y)
+                if not (left <= x <= left + node.width and bottom <= y <= bottom + node.height):
+                    node.scroll_to(widget, animate=False)
+                    self.settle()
+                return
+            node = node.parent
+
     def tap(self, widget) -> None:
+        self.reveal(widget)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
