@@ -6,7 +6,7 @@ generated `.mo` file is needed in the source tree.
 
     >>> cat = Catalogues.load()
     >>> cat.gettext("pl", "Touch to start")
-    'Dotknij, aby rozpocząć'
+    'Dotknij, aby zacząć'
 """
 
 from __future__ import annotations
@@ -20,6 +20,30 @@ from babel.messages.pofile import read_po
 
 DOMAIN = "hubkiosk"
 SOURCE_LANGUAGE = "en"
+
+def date_words(day, lang: str, weekday: bool = False) -> str:
+    """A date the way the language writes it (CLDR, by Babel): "1 December 2026",
+    "2026 m. gruodžio 1 d.", "1 grudnia 2026"; with the day of the week if asked.
+
+        >>> from datetime import date
+        >>> date_words(date(2026, 12, 1), "lt", weekday=True)
+        '2026 m. gruodžio 1 d., antradienis'
+    """
+    from babel.dates import format_date
+
+    return format_date(day, "full" if weekday else "long", locale=_babel_locale(lang))
+
+
+def date_time_words(moment, lang: str, weekday: bool = False) -> str:
+    """A date and a 24-hour time: "Tuesday 1 December 2026, 19:05"."""
+    from babel.dates import format_time
+
+    return f"{date_words(moment, lang, weekday)}, {format_time(moment, 'HH:mm', locale=_babel_locale(lang))}"
+
+
+def _babel_locale(lang: str) -> str:
+    return "en_GB" if lang == SOURCE_LANGUAGE else lang   # British English, day before month
+
 
 # Each language is shown in its own name, so a resident finds theirs whatever is on screen.
 LANGUAGES: dict[str, str] = {

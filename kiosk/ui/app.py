@@ -10,7 +10,6 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from babel.dates import format_datetime
 from kivy.animation import Animation
 from kivy.app import App
 from kivy.cache import Cache
@@ -25,7 +24,7 @@ from kivy.uix.screenmanager import NoTransition, SlideTransition
 from kiosk.core.config import KioskConfig
 from kiosk.core.content import ContentPack
 from kiosk.core.feedback import FeedbackBox
-from kiosk.core.i18n import LANGUAGES
+from kiosk.core.i18n import LANGUAGES, date_time_words
 from kiosk.core.idle import IdleMonitor
 from kiosk.core.journeys.information import InformationJourney
 from kiosk.core.paths import KV_DIR
@@ -423,8 +422,9 @@ class KioskApp(App):
 
         choices = [(tr._("Leave and delete what I typed"), "danger", leave)]
         if flow.signup.reachable:
-            choices.insert(0, (tr._("Ask the council to contact me to finish"), "primary", follow_up))
-        ChoiceDialog(choices, tr._("Stay and finish"), title=tr._("Leave without creating your account?"),
+            choices.insert(0, (tr._("Ask the council to contact me to finish"), "secondary", follow_up))
+        ChoiceDialog(choices, tr._("Stay and finish"), cancel_first=True,
+                     title=tr._("Leave without creating your account?"),
                      message=tr._("Nothing you typed is kept unless you ask us to contact you.")).open()
         return True
 
@@ -492,7 +492,7 @@ class KioskApp(App):
 
     def _update_status_line(self) -> None:
         # Babel (CLDR) writes the day and month in the resident's language.
-        when = format_datetime(datetime.now(), "EEEE d MMMM, HH:mm", locale=tr.lang)
+        when = date_time_words(datetime.now(), tr.lang, weekday=True)
         self.status_line = f"{when}  ·  {self.sync.short_status()}"
 
     def _on_sync_change(self) -> None:
@@ -808,7 +808,7 @@ class KioskApp(App):
             screen.notice = tr._("No printer is set up at this kiosk. Use Export instead.")
             return
         headings, yes, no = self._roll_call_words()
-        subtitle = f"{self.device_config.site.name} · {format_datetime(datetime.now(), 'd MMM y, HH:mm', locale=tr.lang)}"
+        subtitle = f"{self.device_config.site.name} · {date_time_words(datetime.now(), tr.lang)}"
         try:
             pdf = flow.desk.roll_call_pdf(flow.roll, tr._("Fire roll-call"), subtitle, headings, yes, no)
             flow.desk.printer.print_pdf(pdf, "roll-call")

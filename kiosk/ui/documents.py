@@ -19,9 +19,9 @@ from datetime import datetime
 
 import cv2
 import numpy as np
-from babel.dates import format_datetime
 from kivy.clock import Clock
 
+from kiosk.core.i18n import date_time_words
 from kiosk.core.documents import _
 from kiosk.core.documents.claim import mask_reference, reference_from_code
 from kiosk.core.documents.receipt import Slip, render_receipt
@@ -405,7 +405,7 @@ class DocumentFlow(JourneyFlow):
         pages = tr.n_("{n} page", "{n} pages", sent.pages).format(n=sent.pages)
         if sent.reference:
             pages += " · " + tr._("reference {ref}").format(ref=mask_reference(sent.reference))
-        when = format_datetime(datetime.fromtimestamp(sent.sent_at), "d MMMM y, HH:mm", locale=tr.lang)
+        when = date_time_words(datetime.fromtimestamp(sent.sent_at), tr.lang)
         return Slip(title=tr._("Documents received"), number=sent.receipt, lines=[what, pages, when],
                     note=tr._("Keep this slip. Quote the number if you contact us."),
                     site=self.desk.site if self.desk else "")

@@ -225,6 +225,7 @@ class SuDoneScreen(SignupScreen):
     reference = StringProperty("")
     email = StringProperty("")
     printed = StringProperty("")
+    offline = BooleanProperty(False)   # the request waits on this kiosk: no email is on its way yet
 
     def refresh(self) -> None:
         super().refresh()
@@ -234,6 +235,7 @@ class SuDoneScreen(SignupScreen):
         self.reference = flow.signup.reference
         self.email = mask_email(flow.signup.email)
         self.printed = flow.printed_line()
+        self.offline = app().sync.status.online is not True
 
 
 # ----- report a problem --------------------------------------------------------------------

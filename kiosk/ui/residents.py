@@ -19,8 +19,8 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from babel.dates import format_date, format_datetime
 
+from kiosk.core.i18n import date_time_words, date_words
 from kiosk.core.documents.receipt import Slip, print_slip, render_receipt
 from kiosk.core.printing import PrintError, open_printer
 from kiosk.core.residents import _
@@ -103,7 +103,7 @@ class ResidentFlow(JourneyFlow):
         return None
 
     def when(self) -> str:
-        return format_datetime(datetime.now(), "d MMMM y, HH:mm", locale=tr.lang)
+        return date_time_words(datetime.now(), tr.lang)
 
     def site(self) -> str:
         identity = self.app.sync.identity
@@ -225,7 +225,7 @@ class SignupFlow(ResidentFlow):
     def answers(self) -> list[tuple[str, str, str]]:
         """(what, answer, step to change it) for the check screen."""
         s = self.signup
-        born = format_date(s.born, "d MMMM y", locale=tr.lang) if s.born else ""
+        born = date_words(s.born, tr.lang) if s.born else ""
         rows = [(tr._("Name"), f"{s.first_name} {s.last_name}", "name"), (tr._("Email"), s.email, "email"),
                 (tr._("Mobile"), format_mobile(s.mobile) or tr._("None given"), "mobile"),
                 (tr._("Address"), f"{s.address.text}, {s.address.postcode}" if s.address else "", "address"),

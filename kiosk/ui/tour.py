@@ -188,6 +188,12 @@ def _appointment(app):
     app.visitors.arrive("XX-1")
 
 
+def _appointment_no_reference(app):
+    _start(app)
+    app.open_journey("appointments")
+    app.sm.get_screen("appt_start").no_reference()
+
+
 def _ticket(app):
     _start(app)
     app.open_journey("appointments")
@@ -486,6 +492,7 @@ STEPS = [
     ("visit-signout", _visit_signout),
     ("visit-goodbye", _visit_goodbye),
     ("appointment-problem", _appointment),
+    ("appointment-no-reference", _appointment_no_reference),
     ("appointment-ticket", _ticket),
     ("staff-visitors", _staff_visitors),
     ("staff-roll-call", _roll_call),

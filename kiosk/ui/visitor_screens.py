@@ -343,6 +343,15 @@ class ApptStartScreen(CameraScreen):
     def submit(self) -> None:
         flow().arrive(self.ids.reference.text)
 
+    def no_reference(self) -> None:
+        """No letter or text with them: say where a person can find their appointment."""
+        from kiosk.ui.widgets import ChoiceDialog
+
+        ChoiceDialog([(tr._("Back to the start"), "secondary", app().go_home)], tr._("OK"), cancel_first=True,
+                     title=tr._("We can still check you in"),
+                     message=tr._("Please go to the meet-and-greet point or ask a member of staff. They can "
+                                  "find your appointment with your name and date of birth.")).open()
+
 
 class ApptTicketScreen(DoneScreen):
     number = StringProperty("")

@@ -20,9 +20,10 @@ import threading
 from datetime import date, datetime
 
 import cv2
-from babel.dates import format_date, format_time
+from babel.dates import format_time
 from kivy.clock import Clock
 
+from kiosk.core.i18n import date_words
 from kiosk.core.printing import PrintError, open_printer
 from kiosk.core.visitors import _, codes
 from kiosk.core.visitors.appointments import AppointmentProblem
@@ -389,7 +390,7 @@ class VisitorFlow(JourneyFlow):
 
     # ----- words for screens ------------------------------------------------------------
     def long_date(self) -> str:
-        return format_date(date.today(), "EEEE d MMMM y", locale=tr.lang)
+        return date_words(date.today(), tr.lang, weekday=True)
 
     def time_text(self, moment: float) -> str:
         return format_time(datetime.fromtimestamp(moment), "HH:mm", locale=tr.lang)

@@ -154,7 +154,8 @@ class KioskTextInput(TextInput):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.multiline = False
+        self.multiline = self.kind == "long"   # a description wraps over several lines
+        self.fbind("kind", lambda *_a: setattr(self, "multiline", self.kind == "long"))
         self.write_tab = False
         self.use_bubble = False
         self.use_handles = False
@@ -413,16 +414,21 @@ class ChoiceDialog(ModalView):
     title = StringProperty("")
     message = StringProperty("")
 
-    def __init__(self, choices, cancel_label: str, **kwargs):
+    def __init__(self, choices, cancel_label: str, cancel_first: bool = False, **kwargs):
+        """`cancel_first`: staying is the choice to make easy (first, and the main button)."""
         super().__init__(**kwargs)
         box = self.ids.choices
+        cancel = KioskButton(label=cancel_label, kind="primary" if cancel_first else "secondary",
+                             size_hint_y=None, height=theme.touch())
+        cancel.bind(on_release=lambda _b: self.dismiss())
+        if cancel_first:
+            box.add_widget(cancel)
         for label, kind, action in choices:
             button = KioskButton(label=label, kind=kind, size_hint_y=None, height=theme.touch())
             button.bind(on_release=lambda _b, act=action: (self.dismiss(), act()))
             box.add_widget(button)
-        cancel = KioskButton(label=cancel_label, kind="secondary", size_hint_y=None, height=theme.touch())
-        cancel.bind(on_release=lambda _b: self.dismiss())
-        box.add_widget(cancel)
+        if not cancel_first:
+            box.add_widget(cancel)
 
 
 class CameraPanel(FloatLayout):
