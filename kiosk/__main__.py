@@ -70,6 +70,10 @@ def _layout_check(args) -> int:
                         Path(args.out) if args.out else None)
     states = check.run()
     app.stop()
+    if args.texts:
+        import json
+
+        Path(args.texts).write_text(json.dumps(check.texts, ensure_ascii=False, indent=1), encoding="utf-8")
     print(report(states, args.json))
     return 0 if states and not any(s.failures for s in states) else 1
 
@@ -147,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                                              "small or faint parts in every language, text size and contrast")
     lc.add_argument("--json", action="store_true", help="end with one line of JSON: states and failures")
     lc.add_argument("--out", metavar="DIR", help="write a PNG of each failing state here")
+    lc.add_argument("--texts", metavar="FILE", help="write the text shown on each screen here (JSON)")
     lc.add_argument("--languages", metavar="en,pl", help="only these languages")
     lc.add_argument("--steps", metavar="home,staff-panel", help="only these tour steps")
     args = parser.parse_args(argv)

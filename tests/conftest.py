@@ -39,7 +39,8 @@ def needs_display():
 # ----- long checks that run in their own process, beside the rest of the suite ----------------
 # `python -m kiosk layout-check` lays out every screen in every language, text size and contrast
 # mode: minutes of work on one core. It starts as soon as the tests are collected, on the
-# machine's other core, and its test collects the result at the end.
+# machine's other core; its tests (and the tour's check for untranslated text, which reads
+# the text it saw on each screen) collect the result with `layout_check_run()`.
 BACKGROUND: dict = {}
 
 
@@ -47,12 +48,14 @@ def pytest_collection_finish(session):
     import subprocess
     import sys
 
-    wanted = any("test_every_screen_passes" in item.nodeid for item in session.items)
+    wanted = any("test_every_screen_passes" in item.nodeid or "test_tour.py" in item.nodeid
+                 for item in session.items)
     if wanted and os.environ.get("DISPLAY") and "layout-check" not in BACKGROUND:
         out = Path(tempfile.mkdtemp(prefix="hubkiosk-layout-"))
         log = (out / "stdout.txt").open("w")
         BACKGROUND["layout-check"] = (subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "layout-check", "--json", "--out", str(out / "failures")],
+            [sys.executable, "-m", "kiosk", "layout-check", "--json", "--out", str(out / "failures"),
+             "--texts", str(out / "texts.json")],
             cwd=ROOT, stdout=log, stderr=subprocess.DEVNULL), out)
 
 
@@ -60,3 +63,10 @@ def pytest_sessionfinish(session):
     for proc, _out in BACKGROUND.values():
         if proc.poll() is None:
             proc.kill()
+
+
+def layout_check_run(timeout: float = 1400):
+    """(stdout, output folder) of the background layout check, once it has finished."""
+    proc, out = BACKGROUND["layout-check"]
+    proc.wait(timeout=timeout)
+    return (out / "stdout.txt").read_text(encoding="utf-8"), out, proc.returncode

@@ -1,12 +1,14 @@
 """Check every screen of the kiosk for clipped, overlapping, off-screen, small or faint parts.
 
-    python -m kiosk layout-check [--json] [--out DIR] [--languages en,pl] [--steps home,...]
+    python -m kiosk layout-check [--json] [--out DIR] [--texts FILE] [--languages en,pl] [--steps home,...]
 
 Drives the app through the tour's steps (`kiosk.ui.tour.STEPS`) in each language, and each
 state at every text size and in both contrast modes; on screens with a field, once more with
 the on-screen keyboard open. For each state it reads the widget tree into `kiosk.core.layout`
 parts, measures contrast on the drawn frame, and lists what `kiosk.core.layout.check` finds.
-With `--out`, a PNG of each failing state is written, its failures outlined in red.
+With `--out`, a PNG of each failing state is written, its failures outlined in red; with
+`--texts`, the text shown on each screen at the normal size, by language and step (the test
+suite reads it to catch any string left in English).
 """
 
 from __future__ import annotations
@@ -346,6 +348,7 @@ class LayoutCheck:
         self.steps = [(n, a) for n, a in STEPS if not steps or n in steps]
         self.out_dir = out_dir
         self.states: list[State] = []
+        self.texts: dict[str, dict[str, list[str]]] = {}   # lang -> step -> text shown (normal size)
         self.min_target = mm(layout.TOUCH_MM)
 
     def frames(self, n: int) -> None:
@@ -419,6 +422,10 @@ class LayoutCheck:
     def _check(self, state: State) -> None:
         roots = roots_to_check()
         parts = read_parts(roots)
+        if state.text_size == TEXT_SIZES[0] and not state.high_contrast and not state.keyboard:
+            from kiosk.ui.tour import visible_texts
+
+            self.texts.setdefault(state.lang, {})[state.step] = visible_texts()
         # Colours do not change with the text size, so contrast is measured on the drawn
         # frame at the normal size in each contrast mode (drawing is most of a state's cost);
         # text that moves onto something else at a larger size fails the overlap rule.

@@ -4,9 +4,8 @@
 
 Writes `OUTDIR/<lang>/<NN>-<screen>.png` for each step below (and a sample of them at the largest
 text size and in high contrast, in the first language), and `OUTDIR/texts.json`
-with the text visible on each screen (the test suite reads it to catch any string that
-was left untranslated), and `OUTDIR/small-targets.json`: every tappable widget smaller than
-20 mm, by language and screen (it must stay empty). Runs on the real window, so it needs a display (Xvfb will do).
+with the text visible on each screen. Runs on the real window, so it needs a display (Xvfb
+will do). `python -m kiosk layout-check` drives the same steps to check every layout.
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.metrics import mm
-from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.textinput import TextInput
 
@@ -559,17 +556,6 @@ def visible_texts() -> list[str]:
     return [t for t in found if t]
 
 
-def small_targets(app) -> list[dict]:
-    """Every tappable widget on screen now that is smaller than TOUCH_MM (20 mm) either way."""
-    from kiosk.ui.driver import Kiosk
-    from kiosk.ui.theme import TOUCH_MM
-
-    smallest = mm(TOUCH_MM) - 0.5
-    return [{"label": str(getattr(w, "label", "") or getattr(w, "title", "")),
-             "size": [round(w.width), round(w.height)]}
-            for w in Kiosk(app).visible(ButtonBehavior) if min(w.size) < smallest]
-
-
 # Also rendered at the largest text size and in high contrast (in the first language), to
 # look at: `OUTDIR/<lang>-largest/` and `OUTDIR/<lang>-high-contrast/`.
 SAMPLE = {"home", "staff-panel", "visit-host", "visit-purpose", "doc-review", "signup-check", "report-category",
@@ -593,7 +579,6 @@ class Tour:
         self.jobs += [(self.languages[0], i, name, action, variant) for variant in VARIANTS
                       for i, (name, action) in enumerate(STEPS, 1) if name in SAMPLE]
         self.texts: dict[str, dict[str, list[str]]] = {}
-        self.small: dict[str, dict[str, list[dict]]] = {}  # lang -> screen -> targets under 20 mm
         self.written: list[Path] = []
 
     def start(self) -> None:
@@ -603,8 +588,6 @@ class Tour:
         if not self.jobs:
             (self.out_dir / "texts.json").write_text(
                 json.dumps(self.texts, ensure_ascii=False, indent=1), encoding="utf-8")
-            (self.out_dir / "small-targets.json").write_text(
-                json.dumps(self.small, ensure_ascii=False, indent=1), encoding="utf-8")
             self.app.stop()
             return
         lang, _i, _name, action, variant = self.jobs[0]
@@ -637,6 +620,4 @@ class Tour:
             return
         self.written.append(target)
         self.texts.setdefault(lang, {})[name] = visible_texts()
-        if small := small_targets(self.app):
-            self.small.setdefault(lang, {})[name] = small
         Clock.schedule_once(lambda _dt: self._next(), 0)

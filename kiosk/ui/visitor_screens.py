@@ -347,7 +347,7 @@ class ApptStartScreen(CameraScreen):
         """No letter or text with them: say where a person can find their appointment."""
         from kiosk.ui.widgets import ChoiceDialog
 
-        ChoiceDialog([(tr._("Back to the start"), "secondary", app().go_home)], tr._("OK"), cancel_first=True,
+        ChoiceDialog([(tr._("Back to the start"), "secondary", app().go_home)], tr._("Close"), cancel_first=True,
                      title=tr._("We can still check you in"),
                      message=tr._("Please go to the meet-and-greet point or ask a member of staff. They can "
                                   "find your appointment with your name and date of birth.")).open()

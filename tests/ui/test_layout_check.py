@@ -108,16 +108,14 @@ def test_a_list_that_scrolls_may_hide_its_rows_but_a_screen_may_not(kiosk):
 def test_every_screen_passes_in_every_language_size_and_contrast():
     """The full matrix, as `python -m kiosk layout-check --json` runs it (started when the
     tests were collected, in its own process: see tests/conftest.py)."""
-    from tests.conftest import BACKGROUND
+    from tests.conftest import layout_check_run
 
-    proc, out = BACKGROUND["layout-check"]
-    proc.wait(timeout=1400)
-    stdout = (out / "stdout.txt").read_text(encoding="utf-8")
+    stdout, out, returncode = layout_check_run()
     summary = json.loads(stdout.strip().splitlines()[-1])
     failures = "\n".join(stdout.splitlines()[:-2][:40])
     assert summary["failures"] == [], (f"{len(summary['failures'])} failures (PNGs in {out / 'failures'}):"
                                        f"\n{failures}")
-    assert proc.returncode == 0
+    assert returncode == 0
     # 5 languages x every tour step x 3 text sizes x 2 contrast modes, and again with the
     # keyboard open on each screen with a field.
     from kiosk.ui.tour import STEPS
