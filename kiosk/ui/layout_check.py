@@ -287,25 +287,11 @@ def _ring(pixels, rect: Rect, inset: float, width: float):
     return np.concatenate(found) if found else None
 
 
-def _cues(roots) -> list[Rect]:
-    """Where lists show their "More below" cue: what is under it is the more, not yet seen."""
-    found = []
-    for root in roots:
-        for widget in root.walk():
-            box = widget.cue_box() if hasattr(widget, "cue_box") else None
-            if box is not None:
-                found.append(Rect(*box))
-    return found
-
-
-def measure_contrast(parts: list[Part], pixels: np.ndarray, roots=()) -> None:
-    cues = _cues(roots)
+def measure_contrast(parts: list[Part], pixels: np.ndarray) -> None:
     for part in parts:
         widget = part.widget
         if widget.disabled or not part.drawn or part.full != part.rect:
             continue   # inactive controls need no contrast (WCAG); half-hidden ones are measured in view
-        if any(part.rect.intersection(cue) for cue in cues):
-            continue
         if part.kind in ("text", "control") and isinstance(widget, Label) and not part.overlay:
             region = _region(pixels, part.rect)
             if region is None:
@@ -432,7 +418,7 @@ class LayoutCheck:
         pixels = None
         if state.text_size == TEXT_SIZES[0]:
             pixels = frame_pixels()
-            measure_contrast(parts, pixels, roots)
+            measure_contrast(parts, pixels)
         state.failures = layout.check(parts, Rect(0, 0, Window.width, Window.height), self.min_target)
         if state.keyboard:
             # The keyboard takes the room of what is under the field; Done gives it back.

@@ -102,7 +102,6 @@ ICONS = {
     "thumbs-down": "\uf165",
     "account": "\uf2c2",
     "report": "\uf0a1",
-    "more": "\uf063",
 }
 
 

@@ -96,15 +96,14 @@ class PageRow(ButtonBehavior, BoxLayout):
 
 class ScrollArea(ScrollView):
     """A list or page that may be longer than the screen, and shows it: a scroll bar that
-    never fades, and a "More below" cue while there is more under the fold.
+    never fades, and an arrow under it while there is more below. Both sit in the list's
+    right-hand margin (its child keeps `dp(18)` free there), so they never cover content.
 
     Holds one child, sized to its content (`size_hint_y: None`, `height: minimum_height`).
     """
 
     more = BooleanProperty(False)
-    show_cue = BooleanProperty(True)   # off while the keyboard is up: it would cover the field
-    more_label = StringProperty("")
-    more_texture = ObjectProperty(None, allownone=True)
+    show_cue = BooleanProperty(True)
 
     def __init__(self, **kwargs):
         from kivy.effects.scroll import ScrollEffect
@@ -113,7 +112,6 @@ class ScrollArea(ScrollView):
         super().__init__(**kwargs)
         for name in ("scroll_y", "height", "width", "show_cue"):
             self.fbind(name, self._update_more)
-        self.fbind("more_label", self._render_label)
 
     def add_widget(self, widget, *args, **kwargs):
         super().add_widget(widget, *args, **kwargs)
@@ -124,22 +122,6 @@ class ScrollArea(ScrollView):
         child = self.children[0] if self.children else None
         self.more = bool(self.show_cue and child is not None and child.height > self.height + 2
                          and self.scroll_y > 0.01)
-
-    def cue_box(self):
-        """Where the "More below" cue is drawn, in window coordinates (None when hidden)."""
-        if not self.more or self.more_texture is None:
-            return None
-        w, h = self.more_texture.width + dp(36), dp(36)
-        x, y = self.to_window(self.center_x - w / 2, self.y + dp(6))
-        return x, y, w, h
-
-    def _render_label(self, *_args):
-        from kivy.core.text.markup import MarkupLabel as CoreLabel
-
-        core = CoreLabel(text=f"{icon_markup('more')}  {escape_markup(self.more_label)}", font_size=dp(18),
-                             bold=True, markup=True)
-        core.refresh()
-        self.more_texture = core.texture
 
 
 class KioskTextInput(TextInput):
