@@ -13,7 +13,7 @@ from kivy.base import EventLoop
 from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 
-from kiosk.ui.widgets import KeyButton, KioskButton, PageRow, Tile
+from kiosk.ui.widgets import KeyButton, KioskButton, PageRow, Tile, scroll_area_of
 
 if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
@@ -72,18 +72,14 @@ class Kiosk:
     def scroll_to(self, wanted) -> bool:
         """Scroll the list holding the first widget for which `wanted(widget)` is true until
         it shows (a swipe); False if there is none in a list."""
-        from kivy.uix.scrollview import ScrollView
-
         for widget in self.widgets():
             if not wanted(widget) or widget.opacity == 0 or widget.disabled:
                 continue
-            node = widget.parent
-            while node is not None and node.parent is not node:
-                if isinstance(node, ScrollView):
-                    node.scroll_to(widget, animate=False)
-                    self.settle()
-                    return True
-                node = node.parent
+            area = scroll_area_of(widget)
+            if area is not None:
+                area.scroll_to(widget, animate=False)
+                self.settle()
+                return True
         return False
 
     def tile(self, title: str):
@@ -95,18 +91,14 @@ class Kiosk:
     def reveal(self, widget) -> None:
         """If `widget` is in a list scrolled past it (or under the keyboard), scroll it into
         view first, as a person would swipe before touching it."""
-        from kivy.uix.scrollview import ScrollView
-
+        area = scroll_area_of(widget)
+        if area is None:
+            return
         x, y = widget.to_window(*widget.center)
-        node = widget.parent
-        while node is not None and node.parent is not node:
-            if isinstance(node, ScrollView):
-                left, bottom = node.to_window(node.x, node.y)
-                if not (left <= x <= left + node.width and bottom <= y <= bottom + node.height):
-                    node.scroll_to(widget, animate=False)
-                    self.settle()
-                return
-            node = node.parent
+        left, bottom = area.to_window(area.x, area.y)
+        if not (left <= x <= left + area.width and bottom <= y <= bottom + area.height):
+            area.scroll_to(widget, animate=False)
+            self.settle()
 
     def tap(self, widget) -> None:
         self.reveal(widget)

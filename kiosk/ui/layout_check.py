@@ -162,7 +162,7 @@ def _text_fit(label) -> str:
         word = _words_too_wide(label, tw)
         if word:
             return f"the word {word!r} is broken across lines"
-        need_w, need_h = _measure(label, tw)
+        _need_w, need_h = _measure(label, tw)
         room = th if th else label.height
         if need_h > room + layout.SLACK and need_h > label.height + layout.SLACK:
             return f"text needs {need_h} px of height, has {round(label.height)}"
@@ -355,9 +355,6 @@ class LayoutCheck:
         self.frames(2)
 
     def run(self) -> list[State]:
-        from kiosk.ui.i18n import tr
-        from kiosk.ui.theme import theme
-
         app = self.app
         saved_fps = Clock._max_fps
         Clock._max_fps = 0   # lay out as fast as the machine can: nothing here is timed
@@ -372,28 +369,30 @@ class LayoutCheck:
                     app.transition_seconds = 0
                     action(app)
                     self.frames(4)
-                    for size in TEXT_SIZES:
-                        for high in CONTRASTS:
-                            theme.set_text_size(size)
-                            theme.set_contrast(high)
-                            self.frames(4)
-                            self._check(State(tr.lang, step, size, high))
+                    self._check_each_look(step, keyboard=False)
                     field = self._first_field()
                     if field is not None:
                         field.focus = True
                         self.settle(0.15)   # the field scrolls into view once the keyboard is up
-                        for size in TEXT_SIZES:
-                            for high in CONTRASTS:
-                                theme.set_text_size(size)
-                                theme.set_contrast(high)
-                                self.frames(4)
-                                self._check(State(tr.lang, step, size, high, keyboard=True))
+                        self._check_each_look(step, keyboard=True)
                         field.focus = False
         finally:
             Clock._max_fps = saved_fps
             app.prebuild_screens = True
             app.wipe()
         return self.states
+
+    def _check_each_look(self, step: str, keyboard: bool) -> None:
+        """The state on screen at every text size in both contrast modes."""
+        from kiosk.ui.i18n import tr
+        from kiosk.ui.theme import theme
+
+        for size in TEXT_SIZES:
+            for high in CONTRASTS:
+                theme.set_text_size(size)
+                theme.set_contrast(high)
+                self.frames(4)
+                self._check(State(tr.lang, step, size, high, keyboard=keyboard))
 
     def _first_field(self):
         if any(isinstance(w, ModalView) for w in Window.children) or self.app.keyboard.shown:

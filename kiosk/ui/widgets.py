@@ -94,6 +94,16 @@ class PageRow(ButtonBehavior, BoxLayout):
     keyboard_focus = BooleanProperty(False)
 
 
+def scroll_area_of(widget):
+    """The nearest list that scrolls holding `widget`, or None."""
+    node = widget.parent
+    while node is not None and node.parent is not node:   # the window is its own parent
+        if isinstance(node, ScrollView):
+            return node
+        node = node.parent
+    return None
+
+
 class ScrollArea(ScrollView):
     """A list or page that may be longer than the screen, and shows it: a scroll bar that
     never fades, and an arrow under it while there is more below. Both sit in the list's
@@ -181,12 +191,7 @@ class KioskTextInput(TextInput):
                 area.funbind("height", self._keep_in_view)
 
     def _scroll_area(self):
-        node = self.parent
-        while node is not None and node.parent is not node:   # the window is its own parent
-            if isinstance(node, ScrollView):
-                return node
-            node = node.parent
-        return None
+        return scroll_area_of(self)
 
     def _keep_in_view(self, *_args) -> None:
         area = self._scroll_area()
