@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from kiosk.core.residents.validate import clean_text
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid
 from sync import payloads
 from sync.payloads import JOURNEYS, MAX_COMMENT
 

@@ -12,12 +12,11 @@ import pytest
 from PIL import Image
 
 from central.keys import CouncilKeys
-from kiosk.core.documents.claim import (clean_postcode, clean_reference, mask_reference, new_receipt_number,
-                                        reference_from_code)
+from kiosk.core.documents.claim import clean_reference, mask_reference, new_receipt_number, reference_from_code
 from kiosk.core.documents.receipt import Slip, render_receipt
 from kiosk.core.documents.session import DocumentDesk, ScanError, ScanSession, process_capture, redo
 from kiosk.core.printing import FolderPrinter, Printer
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid, clean_postcode
 from scanner.codes import read_codes
 from scanner.detect import Quad
 from scanner.samples import document_photo, empty_scene

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from central.keys import CouncilKeys
 from kiosk.core.feedback import MAX_COMMENT, Feedback, FeedbackBox, clean_comment
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid
 from sync import payloads
 from sync.outbox import Outbox
 from sync.store import open_db

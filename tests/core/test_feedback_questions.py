@@ -3,7 +3,7 @@
 import pytest
 
 from kiosk.core.feedback import FeedbackQuestions
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid
 
 
 def test_one_question_at_a_time_then_thanks():

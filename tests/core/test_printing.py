@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.core.printing import CupsPrinter, FolderPrinter, PrintError, open_printer
-from kiosk.core.visitors.badge import Badge, label_pdf, render_badge
+from kiosk.core.drawing import label_pdf
+from kiosk.core.visitors.badge import Badge, render_badge
 from tests.sync.conftest import free_port
 
 CUPS_PDF_PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")

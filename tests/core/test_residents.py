@@ -17,14 +17,13 @@ from central.keys import CouncilKeys
 from kiosk.core.residents.gazetteer import Address, Gazetteer
 from kiosk.core.residents.reports import Categories, Location, Report, ReportDesk, clean_contact, photo_jpeg
 from kiosk.core.residents.signup import Signup, SignupDesk
+from kiosk.core.forms import Invalid, clean_postcode
 from kiosk.core.residents.validate import (
     COMMON_DOMAINS,
-    Invalid,
     clean_date_of_birth,
     clean_email,
     clean_mobile,
     clean_name,
-    clean_postcode,
     clean_text,
     format_mobile,
 )

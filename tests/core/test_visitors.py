@@ -19,7 +19,8 @@ from kiosk.core.visitors.badge import render_badge
 from kiosk.core.visitors.desk import VisitorDesk, WalkIn
 from kiosk.core.visitors.directory import Host, HostDirectory
 from kiosk.core.visitors.invites import InviteProblem
-from kiosk.core.visitors.validation import Invalid, clean_company, clean_email, clean_name, clean_vehicle
+from kiosk.core.forms import Invalid
+from kiosk.core.visitors.validation import clean_company, clean_email, clean_name, clean_vehicle
 from scanner.codes import read_codes
 from sync.crypto import canonical_json
 from sync.outbox import Outbox

@@ -12,11 +12,11 @@ and postcode instead, and the team finds the case.
 from __future__ import annotations
 
 import re
-import secrets
 
 from kiosk.core.documents import _
-from kiosk.core.visitors.codes import CODE_ALPHABET
-from kiosk.core.visitors.validation import Invalid, clean_name
+from kiosk.core.forms import Invalid, clean_postcode
+from kiosk.core.numbers import new_reference
+from kiosk.core.visitors.validation import clean_name
 from sync.payloads import DOCUMENT_KINDS as KINDS  # noqa: F401 - the kiosk's name for them
 from sync.payloads import DOCUMENT_PURPOSES as PURPOSES  # noqa: F401 - the kiosk's name for them
 # Pages of these kinds are mostly print on paper: black and white is smaller and clearer.
@@ -34,7 +34,6 @@ FORMATS = {
 }
 # What the kiosk's letter QR codes say: HKR1:<service>:<reference>.
 _SERVICES = {"HB": "housing-benefit", "CT": "council-tax", "HR": "housing-register"}
-_POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$")
 
 
 def _squash(text: str) -> str:
@@ -76,27 +75,9 @@ def reference_from_code(text: str, purpose: str) -> str | None:
     return None
 
 
-def clean_postcode(text: str) -> str:
-    postcode = " ".join((text or "").upper().split())
-    if not postcode:
-        raise Invalid(_("Please type your postcode."), "postcode")
-    compact = postcode.replace(" ", "")
-    spaced = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-    if not _POSTCODE.match(spaced):
-        raise Invalid(_("That does not look like a UK postcode. Please check it, for example SW1A 1AA."),
-                      "postcode")
-    return spaced
-
-
 def clean_person(name: str, postcode: str) -> tuple[str, str]:
     """Name and postcode for a resident without a reference."""
     return clean_name(name), clean_postcode(postcode)
-
-
-def new_reference(prefix: str) -> str:
-    """A reference a person can read out on the phone: DOC-7KQ2-M9XA (no 0/O, 1/I)."""
-    body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    return f"{prefix}-{body[:4]}-{body[4:]}"
 
 
 def new_receipt_number() -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from kiosk.core.visitors.badge import DPI, GREY, INK, NAVY, SIZE, WHITE, _fit
+from kiosk.core.drawing import DPI, GREY, INK, NAVY, SIZE, WHITE, fit, label_pdf
 
 
 def print_slip(printer, png: bytes, job: str) -> bool:
@@ -23,7 +23,6 @@ def print_slip(printer, png: bytes, job: str) -> bool:
     `kiosk.core.printing.PrintError` when it failed."""
     if not printer.available:
         return False
-    from kiosk.core.visitors.badge import label_pdf
 
     printer.print_pdf(label_pdf(png), job, png)
     return True
@@ -45,19 +44,19 @@ def render_receipt(slip: Slip) -> bytes:
     w, h = SIZE
     band = 130
     draw.rectangle([0, 0, w, band], fill=NAVY)
-    title, font = _fit(draw, slip.title, w - 100, 64, bold=True)
+    title, font = fit(draw, slip.title, w - 100, 64, bold=True)
     draw.text((50, band // 2), title, font=font, fill=WHITE, anchor="lm")
-    number, font = _fit(draw, slip.number, w - 100, 120, bold=True)
+    number, font = fit(draw, slip.number, w - 100, 120, bold=True)
     y = band + 50
     draw.text((w // 2, y), number, font=font, fill=INK, anchor="mt")
     y += font.size + 50
     for line in slip.lines:
-        text, font = _fit(draw, line, w - 100, 44, smallest=24)
+        text, font = fit(draw, line, w - 100, 44, smallest=24)
         draw.text((50, y), text, font=font, fill=INK)
         y += font.size + 16
-    note, font = _fit(draw, slip.note, w - 100, 34, smallest=20)
+    note, font = fit(draw, slip.note, w - 100, 34, smallest=20)
     draw.text((50, h - 90), note, font=font, fill=GREY, anchor="lm")
-    site, font = _fit(draw, slip.site, w - 100, 28, smallest=20)
+    site, font = fit(draw, slip.site, w - 100, 28, smallest=20)
     draw.text((50, h - 45), site, font=font, fill=GREY, anchor="lm")
     out = io.BytesIO()
     image.save(out, format="PNG", dpi=(DPI, DPI))

@@ -3,9 +3,10 @@
     >>> session = ScanSession(max_pages=10)
     >>> session.choose("council-tax", "income")
     >>> session.use_reference("5001 2345")
+    '50012345'
     >>> session.add(process_capture(frame))                  # doctest: +SKIP
     >>> sent = DocumentDesk(outbox, printer, site, device).submit(session, "en")   # doctest: +SKIP
-    >>> sent.receipt
+    >>> sent.receipt                                         # doctest: +SKIP
     'DOC-7KQ2-M9XA'
 
 Pages live only in memory while the resident works (the photo as JPEG, for adjusting
@@ -27,7 +28,7 @@ from kiosk.core import KioskError
 from kiosk.core.documents import _
 from kiosk.core.documents.claim import GREY_KINDS, KINDS, PURPOSES, clean_person, clean_reference, new_receipt_number
 from kiosk.core.printing import Printer
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid
 from scanner.detect import Quad, find_document
 from scanner.pages import Format, encode_page, enhance, flatten, make_pdf, page_format, upright
 from sync import payloads

@@ -10,8 +10,8 @@ Steps::
     >>> j = InformationJourney(ContentPack.load())
     >>> j.choose_topic("bins"); j.open_page("bulky-waste"); j.step
     'page'
-    >>> j.back(); j.step
-    'topic'
+    >>> j.back(), j.step
+    (True, 'topic')
 """
 
 from __future__ import annotations

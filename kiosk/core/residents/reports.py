@@ -22,10 +22,11 @@ from datetime import datetime, timezone
 import cv2
 import numpy as np
 
-from kiosk.core.documents.claim import new_reference
+from kiosk.core.numbers import new_reference
 from kiosk.core.residents import _
 from kiosk.core.residents.gazetteer import Address, Gazetteer, Street
-from kiosk.core.residents.validate import Invalid, clean_email, clean_mobile, clean_name, clean_postcode, clean_text
+from kiosk.core.forms import Invalid, clean_postcode
+from kiosk.core.residents.validate import clean_email, clean_mobile, clean_name, clean_text
 from sync import payloads
 from sync.payloads import MAX_ANSWER, MAX_DESCRIPTION, MAX_LANDMARK
 

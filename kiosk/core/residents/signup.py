@@ -19,17 +19,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
-from kiosk.core.documents.claim import new_reference
+from kiosk.core.numbers import new_reference
 from kiosk.core.residents import _
+from kiosk.core.forms import Invalid, clean_postcode
 from kiosk.core.residents.gazetteer import Address
 from kiosk.core.residents.validate import (
     Email,
-    Invalid,
     clean_date_of_birth,
     clean_email,
     clean_mobile,
     clean_name,
-    clean_postcode,
     clean_text,
 )
 from sync import payloads

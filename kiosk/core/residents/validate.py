@@ -19,12 +19,11 @@ from datetime import date
 import phonenumbers
 from rapidfuzz.distance import OSA
 
-from kiosk.core.documents.claim import clean_postcode
 from kiosk.core.residents import _
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid
 from sync.payloads import MAX_EMAIL, MAX_RESIDENT_NAME, normal_email, tidy
 
-__all__ = ["Invalid", "clean_postcode", "clean_name", "clean_email", "clean_mobile", "format_mobile",
+__all__ = ["clean_name", "clean_email", "clean_mobile", "format_mobile",
            "clean_date_of_birth", "clean_text", "Email"]
 
 MAX_NAME = MAX_RESIDENT_NAME

@@ -21,11 +21,13 @@ from kiosk.core import KioskError
 from kiosk.core.printing import Printer, PrintError
 from kiosk.core.visitors import _, codes
 from kiosk.core.visitors.appointments import Appointment, AppointmentBook
-from kiosk.core.visitors.badge import Badge, label_pdf, render_badge
+from kiosk.core.drawing import label_pdf
+from kiosk.core.visitors.badge import Badge, render_badge
 from kiosk.core.visitors.directory import Host, HostDirectory
 from kiosk.core.visitors.invites import Invite, InviteBook
 from kiosk.core.visitors.register import OnSiteRegister, Visit
-from kiosk.core.visitors.validation import Invalid, clean_company, clean_email, clean_name, clean_vehicle
+from kiosk.core.forms import Invalid
+from kiosk.core.visitors.validation import clean_company, clean_email, clean_name, clean_vehicle
 from sync import payloads
 from sync.outbox import new_id
 from sync.protocol import site_document
@@ -61,12 +63,17 @@ class WalkIn:
         return replace(self, name=clean_name(self.name), company=clean_company(self.company),
                        email=clean_email(self.email))
 
-    def check_visiting(self, directory: HostDirectory) -> None:
+    def check_host(self, directory: HostDirectory) -> None:
+        """The person they are visiting, still in the directory; raises `Invalid` ("host")."""
         if self.host is None:
             raise Invalid(_("Please choose the person you are visiting."), "host")
         if directory.get(self.host.id) is None:
             raise Invalid(_("That person is no longer in our directory. Please choose someone else, "
                             "or ask at the meet-and-greet point."), "host")
+
+    def check_visiting(self, directory: HostDirectory) -> None:
+        """Who and why; raises `Invalid` naming the field to fix ("host" or "purpose")."""
+        self.check_host(directory)
         if self.purpose not in PURPOSES:
             raise Invalid(_("Please choose why you are visiting."), "purpose")
 

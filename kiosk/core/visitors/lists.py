@@ -11,7 +11,7 @@ import io
 import img2pdf
 from PIL import Image, ImageDraw
 
-from kiosk.core.visitors.badge import _fit, _font
+from kiosk.core.drawing import fit, font
 
 DPI = 150
 PAGE = (round(210 / 25.4 * DPI), round(297 / 25.4 * DPI))
@@ -24,23 +24,23 @@ def _page(title: str, subtitle: str, headings: list[str], rows: list[list[str]],
     draw = ImageDraw.Draw(image)
     w, _h = PAGE
     y = MARGIN
-    draw.text((MARGIN, y), title, font=_font(48, bold=True), fill=0)
+    draw.text((MARGIN, y), title, font=font(48, bold=True), fill=0)
     y += 70
-    draw.text((MARGIN, y), f"{subtitle}   ({page}/{pages})", font=_font(26), fill=60)
+    draw.text((MARGIN, y), f"{subtitle}   ({page}/{pages})", font=font(26), fill=60)
     y += 60
     widths = [0.34, 0.26, 0.26, 0.14]
     usable = w - 2 * MARGIN
     xs = [MARGIN + round(sum(widths[:i]) * usable) for i in range(len(widths))]
     for x, heading, share in zip(xs, headings, widths, strict=False):
-        text, font = _fit(draw, heading, round(share * usable) - 12, 26, bold=True, smallest=16)
-        draw.text((x, y), text, font=font, fill=0)
+        text, cell_font = fit(draw, heading, round(share * usable) - 12, 26, bold=True, smallest=16)
+        draw.text((x, y), text, font=cell_font, fill=0)
     y += ROW - 10
     draw.line([(MARGIN, y), (w - MARGIN, y)], fill=0, width=3)
     y += 12
     for row in rows:
         for x, cell, share in zip(xs, row, widths, strict=False):
-            text, font = _fit(draw, cell, round(share * usable) - 12, 26, smallest=16)
-            draw.text((x, y), text, font=font, fill=0)
+            text, cell_font = fit(draw, cell, round(share * usable) - 12, 26, smallest=16)
+            draw.text((x, y), text, font=cell_font, fill=0)
         y += ROW
         draw.line([(MARGIN, y - 10), (w - MARGIN, y - 10)], fill=200, width=1)
     out = io.BytesIO()

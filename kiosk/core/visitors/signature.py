@@ -11,7 +11,7 @@ import math
 from PIL import Image, ImageDraw
 
 from kiosk.core.visitors import _
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid
 
 SIZE = (900, 300)
 MIN_INK = 0.6  # a tap or a dot is not a signature: about half the pad's width of ink

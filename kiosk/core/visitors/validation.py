@@ -10,17 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kiosk.core import KioskError
+from kiosk.core.forms import Invalid
 from kiosk.core.visitors import _
 from sync.payloads import MAX_COMPANY, MAX_EMAIL, normal_email
 from sync.payloads import MAX_VISITOR_NAME as MAX_NAME
-
-
-class Invalid(KioskError):
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _tidy(text: str) -> str:
@@ -83,11 +76,3 @@ def clean_vehicle(text: str) -> str:
         raise Invalid(_("That registration does not look right. Letters and numbers only, "
                         "or leave it empty."), "vehicle")
     return reg
-
-
-def mask_email(email: str) -> str:
-    """`jane.smith@acme.co.uk` -> `j•••@acme.co.uk`: enough to recognise, not to read."""
-    local, _sep, domain = email.partition("@")
-    if not domain:
-        return ""
-    return f"{local[:1]}•••@{domain}"
