@@ -13,9 +13,8 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 
 from central import db as tables
+from sync.payloads import JOURNEY_NAMES
 
-JOURNEY_NAMES = {"information": "Information", "visitors": "Visitor check-in", "appointments": "Appointments",
-                 "documents": "Document scanning", "signup": "My Account signup", "report": "Report a problem"}
 
 
 def _where(query, sites, since: date):

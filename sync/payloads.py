@@ -42,7 +42,11 @@ from pydantic import (
 __all__ = ["Payload", "parse", "UnknownPayload", "ValidationError", "tidy", "normal_email", "KINDS"]
 
 # ----- the shared vocabularies -------------------------------------------------------------------
-JOURNEYS = ("information", "visitors", "appointments", "documents", "signup", "report")
+# Every journey a kiosk offers, in the order its home screen shows them, with the name staff
+# read in the console (the kiosk's own words for residents are in kiosk.core.journeys).
+JOURNEY_NAMES = {"information": "Information", "visitors": "Visitor check-in", "appointments": "Appointments",
+                 "documents": "Document scanning", "signup": "My Account signup", "report": "Report a problem"}
+JOURNEYS = tuple(JOURNEY_NAMES)
 VISIT_PURPOSES = ("meeting", "interview", "contractor", "delivery", "event", "other")
 SIGN_OUT_WAYS = ("badge", "name", "staff", "auto")
 DOCUMENT_PURPOSES = ("housing-benefit", "council-tax", "housing-register", "other")

@@ -28,8 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kiosk.core import KioskError
 from kiosk.core.i18n import LANGUAGES
 from kiosk.core.pin import is_pin_hash
+from sync.payloads import JOURNEYS
 
-JOURNEYS = ("information", "visitors", "appointments", "documents", "signup", "report")
 TEXT_SIZES = ("normal", "large", "largest")
 
 # The demo staff PIN is 1357; a real device's config always sets its own.

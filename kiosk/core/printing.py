@@ -101,3 +101,21 @@ def open_printer(kind: str, queue: str = "", folder: str = "", server: str = "")
     if kind == "folder":
         return FolderPrinter(Path(folder))
     return Printer()
+
+
+# How printing went, as every journey's last screen says it.
+PRINTED = "printed"          # the job reached the printer
+NO_PRINTER = "no printer"    # nothing to print on at this kiosk
+NOT_PRINTED = "not printed"  # the printer did not take it
+
+
+def print_outcome(job) -> str:
+    """Run `job()` (True: printed, False: no printer) and say how it went: `PRINTED`,
+    `NO_PRINTER` or `NOT_PRINTED` (a `PrintError`, logged without its content)."""
+    import logging
+
+    try:
+        return PRINTED if job() else NO_PRINTER
+    except PrintError as exc:
+        logging.getLogger("kiosk.printing").warning("not printed: %s", exc)
+        return NOT_PRINTED
