@@ -14,7 +14,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import cv2
-from kivy.clock import Clock
+from kivy.clock import Clock, mainthread
 from kivy.event import EventDispatcher
 from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, ObjectProperty
@@ -125,8 +125,9 @@ class CameraFeed(EventDispatcher):
         except Exception as exc:  # noqa: BLE001 - a bad frame must not stop the preview
             log.warning("code reading failed: %s", type(exc).__name__)
             codes = []
-        Clock.schedule_once(lambda _dt: self._decoded(codes, generation), 0)
+        self._decoded(codes, generation)
 
+    @mainthread
     def _decoded(self, codes, generation: int) -> None:
         if generation != self._generation:
             return
@@ -140,8 +141,9 @@ class CameraFeed(EventDispatcher):
         except Exception as exc:  # noqa: BLE001 - a bad frame must not stop the preview
             log.warning("frame analysis failed: %s", type(exc).__name__)
             result = None
-        Clock.schedule_once(lambda _dt: self._analysed(result, frame, generation), 0)
+        self._analysed(result, frame, generation)
 
+    @mainthread
     def _analysed(self, result, frame, generation: int) -> None:
         if generation != self._generation:
             return

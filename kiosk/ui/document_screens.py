@@ -15,10 +15,11 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.widget import Widget
 
 from kiosk.ui.documents import kind_detail, kind_label, purpose_detail, purpose_label, reference_hint
+from kiosk.core.printing import NOT_PRINTED, PRINTED
 from kiosk.ui.i18n import tr
-from kiosk.ui.screens import app
+from kiosk.ui.screens import FlowScreen, app
 from kiosk.ui.theme import theme
-from kiosk.ui.visitor_screens import DoneScreen, FlowScreen
+from kiosk.ui.visitor_screens import DoneScreen
 from kiosk.ui.widgets import ChoiceRow
 
 
@@ -48,9 +49,6 @@ def fitted(widget, size) -> tuple[float, float, float]:
 
 class DocScreen(FlowScreen):
     """A screen of the document flow: shows the flow's message for it."""
-
-    def journey(self):
-        return flow()
 
 
 class DocStartScreen(DocScreen):
@@ -378,9 +376,6 @@ class DocSentScreen(DoneScreen):
     printed_line = StringProperty("")
     offline = BooleanProperty(False)
 
-    def journey(self):
-        return flow()
-
     def refresh(self) -> None:
         super().refresh()
         sent = flow().session.sent
@@ -391,9 +386,9 @@ class DocSentScreen(DoneScreen):
         self.detail = "\n".join(slip.lines[:2])
         self.offline = sent.offline
         printed = flow().printed
-        if printed:
+        if printed == PRINTED:
             self.printed_line = tr._("Take your receipt from the printer.")
-        elif printed is None and flow().desk and flow().desk.printer.available:
+        elif printed == NOT_PRINTED:
             self.printed_line = tr._("The receipt could not be printed. Please write the number down.")
         else:
             self.printed_line = tr._("Please write the number down, or take a photo of this screen.")

@@ -3,33 +3,28 @@
 The rules are in `kiosk.core.documents` and `scanner`; this class turns taps and camera
 frames into calls on them and results into screens. Screens read what they show from here
 (`flow.session`, `flow.guidance`, `flow.message`...) and call its methods; nothing here draws.
-
-    doc_start (what for) -> doc_kind (what it is) -> doc_reference --typed or barcode--> doc_camera
-                                                      |--I do not have it--> doc_person --> doc_camera
-    doc_camera --auto or "Take the picture"--> doc_review --add a page--> doc_camera
-                                                   |--fix the edges--> doc_adjust --> doc_review
-                                                   |--send--> doc_sent --scan another--> doc_kind
+The steps and where Back goes are `kiosk.core.journeys.documents`; screens are `doc_` + step.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 
 import cv2
 import numpy as np
-from kivy.clock import Clock
 
 from kiosk.core.i18n import date_time_words
 from kiosk.core.documents import _
 from kiosk.core.documents.claim import mask_reference, reference_from_code
 from kiosk.core.documents.receipt import Slip, render_receipt
 from kiosk.core.documents.session import DocumentDesk, ScanError, ScanSession, process_capture, redo
-from kiosk.core.printing import PrintError, open_printer
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.journeys import documents as steps
+from kiosk.core.printing import open_printer, print_outcome
+from kiosk.core.forms import Invalid
 from kiosk.ui.camera import CameraFeed
-from kiosk.ui.flow import JourneyFlow
+from kiosk.ui.flow import JourneyFlow, in_background
+from kiosk.ui.widgets import ConfirmDialog
 from kiosk.ui.i18n import tr
 from scanner.live import LiveScanner
 from sync import SyncError
@@ -108,6 +103,13 @@ def guidance(problem: str | None, found: bool = True) -> str:
 
 
 class DocumentFlow(JourneyFlow):
+    name = "documents"
+    prefix = "doc_"
+    screens = {"start": "DocStartScreen", "kind": "DocKindScreen", "reference": "DocReferenceScreen",
+               "person": "DocPersonScreen", "camera": "DocCameraScreen", "review": "DocReviewScreen",
+               "adjust": "DocAdjustScreen", "sent": "DocSentScreen"}
+    ends = steps.ENDS
+
     def __init__(self, app) -> None:
         super().__init__(app)
         cfg = app.device_config
@@ -131,6 +133,7 @@ class DocumentFlow(JourneyFlow):
     # ----- the state one resident builds up ------------------------------------------------
     def reset(self) -> None:
         """Forget everything about the current resident (the wipe)."""
+        super().reset()
         self._generation += 1  # pages still being made for them are thrown away
         self.camera.stop()
         self.session.clear()
@@ -143,28 +146,48 @@ class DocumentFlow(JourneyFlow):
         self.current = -1             # the page shown on the review screen
         self.adjusting = None         # (frame, quad) while the resident sets corners
         self._retaking = False        # the next picture replaces the page on review
-        self.message = ""
-        self.field = ""
-        self.printed: bool | None = None
-        self.screens_seen: list[str] = []
+        self.printed = ""             # kiosk.core.printing: PRINTED, NO_PRINTER or NOT_PRINTED
         self._scan_guard = ""
         self._camera_owner = ""
 
     # ----- choosing --------------------------------------------------------------------------
     def start(self) -> None:
         self.reset()
-        self.show("doc_start")
+        self.show("start")
+
+    @property
+    def completed(self) -> bool:
+        return self.session.sent is not None
+
+    def position(self, step: str):
+        return steps.position(step)
+
+    def before_leaving(self, then) -> bool:
+        """Scanned pages not sent yet: ask before they are thrown away."""
+        session = self.session
+        if not session.pages or session.sent is not None:
+            return False
+        n = len(session.pages)
+        ConfirmDialog(
+            title=tr._("Leave without sending?"),
+            message=tr.n_("Your {n} page will be deleted and not sent.",
+                          "Your {n} pages will be deleted and not sent.", n).format(n=n),
+            yes_label=tr._("Leave and delete"),
+            no_label=tr._("Stay"),
+            yes_action=self.app.wipe,
+        ).open()
+        return True
 
     def choose_purpose(self, purpose: str) -> None:
         self.session.choose(purpose)
-        self.show("doc_kind")
+        self.show("kind")
 
     def choose_kind(self, kind: str) -> None:
         self.session.choose_kind(kind)
         if self.session.identified:   # scanning another document for the same case
             self.open_camera()
         else:
-            self.show("doc_reference")
+            self.show("reference")
 
     def give_reference(self, text: str) -> None:
         try:
@@ -175,7 +198,7 @@ class DocumentFlow(JourneyFlow):
         self.open_camera()
 
     def no_reference(self) -> None:
-        self.show("doc_person")
+        self.show("person")
 
     def give_person(self, name: str, postcode: str) -> None:
         try:
@@ -215,7 +238,7 @@ class DocumentFlow(JourneyFlow):
     def open_camera(self) -> None:
         self.live.reset()
         self.guidance, self.progress, self.quad = guidance(None, found=False), 0.0, None
-        self.show("doc_camera")
+        self.show("camera")
 
     def start_live(self) -> None:
         self.live.reset()
@@ -229,7 +252,7 @@ class DocumentFlow(JourneyFlow):
         self.quad = step.quad
         self.progress = step.progress
         self.guidance = guidance(step.problem, found=step.quad is not None)
-        if self.app.sm.current == "doc_camera":
+        if self.step == "camera":
             self.refresh_screen()
         if step.capture:
             self.capture(frame)   # the corners are found again, precisely, on the full frame
@@ -253,16 +276,8 @@ class DocumentFlow(JourneyFlow):
         generation = self._generation
         replacing = self.current if self.current >= 0 and self._retaking else None
         mode = self.session.mode
-        threading.Thread(target=self._make_page, args=(frame, None, mode, generation, replacing),
-                         daemon=True, name="scan-page").start()
-
-    def _make_page(self, frame, quad, mode, generation, replacing) -> None:
-        try:
-            page = process_capture(frame, quad, mode)
-        except Exception as exc:  # noqa: BLE001 - told kindly, the resident can try again
-            log.warning("page processing failed: %s", type(exc).__name__)
-            page = None
-        Clock.schedule_once(lambda _dt: self._page_made(page, generation, replacing), 0)
+        in_background("scan-page", lambda: _made(process_capture, frame, None, mode),
+                      lambda page: self._page_made(page, generation, replacing))
 
     def _page_made(self, page, generation, replacing) -> None:
         if generation != self._generation:
@@ -282,7 +297,7 @@ class DocumentFlow(JourneyFlow):
         except ScanError as exc:
             self.say(exc.message)
             return
-        self.show("doc_review")
+        self.show("review")
 
     # ----- reviewing --------------------------------------------------------------------------
     @property
@@ -338,32 +353,22 @@ class DocumentFlow(JourneyFlow):
             return
         frame = cv2.imdecode(np.frombuffer(page.photo_jpeg, np.uint8), cv2.IMREAD_COLOR)
         self.adjusting = (frame, page.quad)
-        self.show("doc_adjust")
+        self.show("adjust")
 
     def adjusted(self, quad) -> None:
         """The resident set the corners by hand."""
         page = self.page
         self.adjusting = None
-        if page is None:
-            self.show("doc_review", "right")
-            return
-        self.show("doc_review", "right")
-        self._redo(page, quad, None)
+        self.show("review", "right")
+        if page is not None:
+            self._redo(page, quad, None)
 
     def _redo(self, page, quad, mode) -> None:
         self.busy = True
         self.refresh_screen()
         generation, index = self._generation, self.current
-
-        def work() -> None:
-            try:
-                again = redo(page, quad, mode)
-            except Exception as exc:  # noqa: BLE001 - told kindly, the resident can try again
-                log.warning("page processing failed: %s", type(exc).__name__)
-                again = None
-            Clock.schedule_once(lambda _dt: self._redone(again, generation, index), 0)
-
-        threading.Thread(target=work, daemon=True, name="scan-page").start()
+        in_background("scan-page", lambda: _made(redo, page, quad, mode),
+                      lambda again: self._redone(again, generation, index))
 
     def _redone(self, page, generation, index) -> None:
         if generation != self._generation:
@@ -392,13 +397,9 @@ class DocumentFlow(JourneyFlow):
             log.error("could not queue a scan: %s", type(exc).__name__)
             self.say(_("Sorry, your documents could not be saved for sending. Please ask a member of staff."))
             return
-        self.printed = None
-        try:
-            self.printed = self.desk.print_receipt(render_receipt(self.slip(sent)))
-        except PrintError as exc:
-            log.warning("receipt not printed: %s", exc)
+        self.printed = print_outcome(lambda: self.desk.print_receipt(render_receipt(self.slip(sent))))
         self.app.sync.nudge()
-        self.show("doc_sent")
+        self.show("sent")
 
     def slip(self, sent) -> Slip:
         what = f"{purpose_label(sent.purpose)}: {kind_label(sent.kind).lower()}"
@@ -417,39 +418,31 @@ class DocumentFlow(JourneyFlow):
         self.reset()
         self.session.choose(purpose)
         self.session.reference, self.session.name, self.session.postcode = reference, name, postcode
-        self.show("doc_kind")
+        self.show("kind")
 
     # ----- back -----------------------------------------------------------------------------
-    BACK = {"doc_kind": "doc_start", "doc_reference": "doc_kind", "doc_person": "doc_reference",
-            "doc_adjust": "doc_review"}
-
     def back(self) -> bool:
         """Go one step back; False when the journey should end (back to home)."""
-        current = self.app.sm.current
-        if self.session.sent is not None:
-            return False
-        if current == "doc_camera":
-            if self.session.pages:
-                self.current = len(self.session.pages) - 1
-                self.show("doc_review", "right")
-            elif self.session.reference:
-                self.show("doc_reference", "right")
-            elif self.session.name:
-                self.show("doc_person", "right")
-            else:
-                self.show("doc_kind", "right")
-            return True
-        if current == "doc_review":
-            return self._confirm_leave()
-        target = self.BACK.get(current)
+        session = self.session
+        by = "reference" if session.reference else "person" if session.name else ""
+        step = self.step
+        target = steps.back(step, len(session.pages), by, session.sent is not None)
         if target is None:
             return False
-        self.message = ""
+        if target == step:   # the review: leaving would lose the pages, so say how to go on
+            self.say(_("Your pages are not sent yet. Touch “Send” to send them, or “Finish” to leave "
+                       "without sending."))
+            return True
+        if target == "review":
+            self.current = len(session.pages) - 1
         self.show(target, "right")
         return True
 
-    def _confirm_leave(self) -> bool:
-        """Pages not sent yet: going back from the review would lose them, so stay."""
-        self.say(_("Your pages are not sent yet. Touch “Send” to send them, or “Finish” to leave "
-                   "without sending."))
-        return True
+
+def _made(make, *args):
+    """A page made on a helper thread, or None (told kindly: the resident can try again)."""
+    try:
+        return make(*args)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("page processing failed: %s", type(exc).__name__)
+        return None

@@ -7,7 +7,7 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.core.feedback import FeedbackQuestions
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid
 from kiosk.ui.i18n import tr
 from kiosk.ui.flow import CANNOT_SAVE
 from sync import SyncError

@@ -13,9 +13,8 @@ from kiosk.core.residents.signup import CONTACT_METHODS
 from kiosk.ui.document_screens import texture_from
 from kiosk.ui.i18n import tr
 from kiosk.ui.residents import contact_label
-from kiosk.ui.screens import app
+from kiosk.ui.screens import FlowScreen, app
 from kiosk.ui.theme import theme
-from kiosk.ui.visitor_screens import FlowScreen
 from kiosk.ui.widgets import ChoiceRow, KioskButton, KioskTextInput, Label, Notice, qr_code_texture
 
 
@@ -30,17 +29,13 @@ def report():
 class SignupScreen(FlowScreen):
     assisted = StringProperty("")    # the volunteer helping, if any
 
-    def journey(self):
-        return signup()
-
     def refresh(self) -> None:
         super().refresh()
         self.assisted = signup().signup.assisted_by
 
 
 class ReportScreen(FlowScreen):
-    def journey(self):
-        return report()
+    pass
 
 
 class AnswerRow(BoxLayout):
@@ -72,7 +67,7 @@ class SuStartScreen(SignupScreen):
     pass
 
 
-class SuVolunteerScreen(SignupScreen):
+class SuVolunteerScreen(FlowScreen):
     """Staff mode: a volunteer says who they are before helping a resident sign up."""
 
     def on_pre_enter(self, *args):
@@ -80,7 +75,7 @@ class SuVolunteerScreen(SignupScreen):
         super().on_pre_enter(*args)
 
     def submit(self) -> None:
-        app().start_assisted_signup(self.ids.volunteer.text)
+        app().staff.start_assisted_signup(self.ids.volunteer.text)
 
 
 class SuNameScreen(SignupScreen):
@@ -229,7 +224,7 @@ class SuDoneScreen(SignupScreen):
 
     def refresh(self) -> None:
         super().refresh()
-        from kiosk.core.visitors.validation import mask_email
+        from kiosk.core.forms import mask_email
 
         flow = signup()
         self.reference = flow.signup.reference

@@ -3,15 +3,9 @@
 The rules are in `kiosk.core.residents`; these classes turn taps into calls on them and
 results into screens. Screens read what they show from here and call its methods.
 
-Signup (a volunteer may start it from the staff panel: recorded as "assisted by"):
-
-    su_start -> su_name -> su_email (did you mean?) -> su_mobile -> su_address (postcode, pick)
-       -> [su_manual] -> su_dob -> su_contact -> su_terms -> su_check --send--> su_done
-
-Report a problem:
-
-    rp_category -> [rp_questions] -> rp_where (street or postcode) -> rp_details (landmark,
-       what is wrong) -> [rp_photo] -> rp_contact (optional) -> rp_check --send--> rp_done
+The steps and where Back goes are `kiosk.core.journeys.signup` (screens `su_` + step; a
+volunteer may start it from the staff panel, recorded as "assisted by") and
+`kiosk.core.journeys.report` (screens `rp_` + step).
 """
 
 from __future__ import annotations
@@ -22,25 +16,23 @@ from datetime import date, datetime
 
 from kiosk.core.i18n import date_time_words, date_words
 from kiosk.core.documents.receipt import Slip, print_slip, render_receipt
-from kiosk.core.printing import PrintError, open_printer
+from kiosk.core.journeys import report as report_steps
+from kiosk.core.journeys import signup as signup_steps
+from kiosk.core.printing import NOT_PRINTED, PRINTED, open_printer, print_outcome
 from kiosk.core.residents import _
 from kiosk.core.residents.gazetteer import Gazetteer
 from kiosk.core.residents.reports import Categories, Location, Report, ReportDesk, clean_contact, photo_jpeg
 from kiosk.core.residents.signup import Signup, SignupDesk
-from kiosk.core.residents.validate import Invalid, clean_postcode, format_mobile
-from kiosk.core.visitors.validation import mask_email
+from kiosk.core.forms import Invalid, clean_postcode, mask_email
+from kiosk.core.residents.validate import format_mobile
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.flow import JourneyFlow
+from kiosk.ui.widgets import ChoiceDialog
 from kiosk.ui.i18n import tr
 from sync import SyncError
 from sync.outbox import StorageFailed
 
 log = logging.getLogger("kiosk.residents")
-
-SIGNUP_SCREENS = ("su_start", "su_name", "su_email", "su_mobile", "su_address", "su_dob", "su_contact",
-                  "su_terms", "su_check")
-STEP_SCREEN = {"name": "su_name", "email": "su_email", "mobile": "su_mobile", "address": "su_address",
-               "dob": "su_dob", "contact": "su_contact", "terms": "su_terms", "check": "su_check"}
 
 
 def contact_label(method: str) -> str:
@@ -54,7 +46,7 @@ class ResidentFlow(JourneyFlow):
         super().__init__(app)
         cfg = app.device_config
         self.printer = open_printer(cfg.printer.kind, cfg.printer.queue, cfg.printer.folder, cfg.printer.server)
-        self.printed: bool | None = None
+        self.printed = ""   # kiosk.core.printing: PRINTED, NO_PRINTER or NOT_PRINTED
         self._built: dict[str, tuple] = {}
 
     def reference_data(self, name: str) -> dict | None:
@@ -78,16 +70,12 @@ class ResidentFlow(JourneyFlow):
         return self.built("gazetteer", Gazetteer.from_reference)
 
     def print_slip(self, slip: Slip) -> None:
-        """Print the slip if there is a printer; `printed` says how it went (None: no printer)."""
-        try:
-            self.printed = print_slip(self.printer, render_receipt(slip), "receipt") or None
-        except PrintError as exc:
-            log.warning("slip not printed: %s", exc)
-            self.printed = False
+        """Print the slip if there is a printer; `printed` says how it went."""
+        self.printed = print_outcome(lambda: print_slip(self.printer, render_receipt(slip), "receipt"))
 
     def printed_line(self) -> str:
-        return {True: tr._("Your slip is printing."),
-                False: tr._("The slip could not be printed. Please note the number."), None: ""}[self.printed]
+        return {PRINTED: tr._("Your slip is printing."),
+                NOT_PRINTED: tr._("The slip could not be printed. Please note the number.")}.get(self.printed, "")
 
     def queue(self, submit, what) -> str | None:
         """Queue the resident's record; its reference, or None with the reason on screen."""
@@ -112,6 +100,13 @@ class ResidentFlow(JourneyFlow):
 
 # ----- My Account signup ---------------------------------------------------------------------
 class SignupFlow(ResidentFlow):
+    name = "signup"
+    prefix = "su_"
+    screens = {"start": "SuStartScreen", "name": "SuNameScreen", "email": "SuEmailScreen", "mobile": "SuMobileScreen",
+               "address": "SuAddressScreen", "manual": "SuManualScreen", "dob": "SuDobScreen",
+               "contact": "SuContactScreen", "terms": "SuTermsScreen", "check": "SuCheckScreen", "done": "SuDoneScreen"}
+    ends = signup_steps.ENDS
+
     def __init__(self, app) -> None:
         super().__init__(app)
         self.desk = SignupDesk(app.sync.outbox, app.sync.identity.site) if app.sync.enrolled else None
@@ -122,20 +117,54 @@ class SignupFlow(ResidentFlow):
         return self.desk is not None
 
     def reset(self) -> None:
+        super().reset()
         self.signup = Signup()
         self.suggestion = ""
         self.postcode = ""
         self.addresses = []
         self.changing = False
-        self.printed = None
+        self.printed = ""
 
     def start(self, assisted_by: str = "") -> None:
         self.reset()
         self.signup.assisted_by = assisted_by
-        self.show("su_start")
+        self.show("start")
+
+    @property
+    def completed(self) -> bool:
+        return self.signup.sent is not None and self.signup.accepted
+
+    @property
+    def over(self) -> bool:
+        return self.signup.sent is not None
+
+    def position(self, step: str):
+        return signup_steps.position(step)
+
+    def before_leaving(self, then) -> bool:
+        """A signup left part way: the resident chooses whether the council may contact them
+        to help finish it (`then` runs after their answer)."""
+        if not self.unfinished:
+            return False
+
+        def follow_up() -> None:
+            self.ask_to_follow_up()
+            self.app.wipe()
+
+        def leave() -> None:
+            self.reset()
+            then()
+
+        choices = [(tr._("Leave and delete what I typed"), "danger", leave)]
+        if self.signup.reachable:
+            choices.insert(0, (tr._("Ask the council to contact me to finish"), "secondary", follow_up))
+        ChoiceDialog(choices, tr._("Stay and finish"), cancel_first=True,
+                     title=tr._("Leave without creating your account?"),
+                     message=tr._("Nothing you typed is kept unless you ask us to contact you.")).open()
+        return True
 
     def begin(self) -> None:
-        self.show("su_name")
+        self.show("name")
 
     def _attempt(self, action, *args) -> bool:
         try:
@@ -147,8 +176,7 @@ class SignupFlow(ResidentFlow):
 
     def _advance(self) -> None:
         """On to the next unanswered step, or back to the check screen after a change."""
-        step = "check" if self.changing else self.signup.next_step()
-        self.show(STEP_SCREEN[step])
+        self.show("check" if self.changing else self.signup.next_step())
 
     def give_name(self, first: str, last: str) -> None:
         if self._attempt(self.signup.set_name, first, last):
@@ -199,7 +227,7 @@ class SignupFlow(ResidentFlow):
             self._advance()
 
     def type_address(self) -> None:
-        self.show("su_manual")
+        self.show("manual")
 
     def give_manual_address(self, line1: str, line2: str, town: str, postcode: str) -> None:
         if self._attempt(self.signup.set_manual_address, line1, line2, town, postcode):
@@ -216,11 +244,11 @@ class SignupFlow(ResidentFlow):
     def accept(self, accepted: bool) -> None:
         if self._attempt(self.signup.accept_terms, accepted):
             self.changing = False
-            self.show("su_check")
+            self.show("check")
 
     def change(self, step: str) -> None:
         self.changing = True
-        self.show(STEP_SCREEN[step], "right")
+        self.show(step, "right")
 
     def answers(self) -> list[tuple[str, str, str]]:
         """(what, answer, step to change it) for the check screen."""
@@ -241,7 +269,7 @@ class SignupFlow(ResidentFlow):
                                     tr._("Open the email within 7 days and choose your password."), self.when()],
                              note=tr._("Keep this slip. Quote the number if you contact us."), site=self.site()))
         self.app.sync.nudge()
-        self.show("su_done")
+        self.show("done")
 
     @property
     def unfinished(self) -> bool:
@@ -256,23 +284,27 @@ class SignupFlow(ResidentFlow):
         self.app.sync.nudge()
 
     def back(self) -> bool:
-        current = self.app.sm.current
-        if current == "su_manual":
-            self.show("su_address", "right")
-            return True
-        if current in ("su_start", "su_done") or current not in SIGNUP_SCREENS:
-            return False
-        if self.suggestion:
+        if self.suggestion and self.step == "email":
             self.suggestion = ""
             self.refresh_screen()
             return True
+        target = signup_steps.back(self.step)
+        if target is None or self.signup.sent is not None:
+            return False
         self.changing = False
-        self.show(SIGNUP_SCREENS[SIGNUP_SCREENS.index(current) - 1], "right")
+        self.show(target, "right")
         return True
 
 
 # ----- Report a problem --------------------------------------------------------------------
 class ReportFlow(ResidentFlow):
+    name = "report"
+    prefix = "rp_"
+    screens = {"category": "RpCategoryScreen", "questions": "RpQuestionsScreen", "where": "RpWhereScreen",
+               "details": "RpDetailsScreen", "photo": "RpPhotoScreen", "contact": "RpContactScreen",
+               "check": "RpCheckScreen", "done": "RpDoneScreen"}
+    ends = report_steps.ENDS
+
     def __init__(self, app) -> None:
         super().__init__(app)
         self.camera = CameraFeed(app.device_config.camera.source)
@@ -288,6 +320,7 @@ class ReportFlow(ResidentFlow):
         return self.desk is not None and len(self.categories()) > 0
 
     def reset(self) -> None:
+        super().reset()
         self.camera.stop()
         self.report = Report()
         self.answers: dict = {}
@@ -297,14 +330,28 @@ class ReportFlow(ResidentFlow):
         self.postcode = ""
         self.frame = None            # the picture taken, shown until used or retaken
         self.changing = False
-        self.printed = None
+        self.printed = ""
 
     def start(self) -> None:
         self.reset()
-        self.show("rp_category")
+        self.show("category")
 
-    def _advance(self, step: str) -> None:
-        self.show("rp_check" if self.changing else step)
+    @property
+    def completed(self) -> bool:
+        return self.report.sent is not None
+
+    def shows(self, step: str) -> bool:
+        """Whether an optional step shows on this report (kiosk.core.journeys.report)."""
+        if step == "questions":
+            return bool(self.report.category and self.report.category.questions)
+        return self.camera.available
+
+    def position(self, step: str):
+        return report_steps.position(step, self.shows)
+
+    def _next(self, step: str) -> None:
+        """On from `step`, or back to the check screen after a change."""
+        self.show("check" if self.changing else report_steps.PATH.after(step, self.shows))
 
     def choose_category(self, code: str) -> None:
         category = self.categories().get(code)
@@ -312,7 +359,8 @@ class ReportFlow(ResidentFlow):
             return
         if self.report.category is not category:
             self.report.category, self.answers = category, {}
-        self.show("rp_questions" if category.questions else "rp_where")
+        # A new category has its own questions: they are asked, even when changing from the check.
+        self.show(report_steps.PATH.after("category", self.shows))
 
     def answer(self, code: str, value) -> None:
         self.answers[code] = value
@@ -328,7 +376,7 @@ class ReportFlow(ResidentFlow):
             self.say(exc.message, exc.field)
             return
         self.answers = self.report.answers = answers
-        self._advance("rp_where")
+        self._next("questions")
 
     def search(self, text: str) -> None:
         """As the resident types: streets matching, or the addresses of a postcode."""
@@ -355,7 +403,7 @@ class ReportFlow(ResidentFlow):
             self.report.location = Location.of_postcode(self.postcode, self.gazetteer())
         else:
             return
-        self._advance("rp_details")
+        self._next("where")
 
     def where_done(self, text: str) -> None:
         """Next without picking a result: a postcode alone will do; a street must be picked."""
@@ -363,7 +411,7 @@ class ReportFlow(ResidentFlow):
         if self.postcode:
             self.choose_place("postcode", 0)
         elif self.report.location is not None and not text.strip():
-            self._advance("rp_details")
+            self._next("where")
         else:
             self.say(_("Type a street name and choose it from the list, or type a postcode."), "where")
 
@@ -373,7 +421,7 @@ class ReportFlow(ResidentFlow):
         except Invalid as exc:
             self.say(exc.message, exc.field)
             return
-        self._advance("rp_photo" if self.camera.available else "rp_contact")
+        self._next("details")
 
     # ----- the photo ------------------------------------------------------------------------
     def take_photo(self) -> None:
@@ -396,7 +444,7 @@ class ReportFlow(ResidentFlow):
         elif not use:
             self.report.photo = None
         self.frame = None
-        self._advance("rp_contact")
+        self._next("photo")
 
     def give_contact(self, name: str, email: str, phone: str) -> None:
         try:
@@ -405,15 +453,15 @@ class ReportFlow(ResidentFlow):
             self.say(exc.message, exc.field)
             return
         self.changing = False
-        self.show("rp_check")
+        self.show("check")
 
-    def change(self, screen: str) -> None:
+    def change(self, step: str) -> None:
         self.changing = True
-        self.show(screen, "right")
+        self.show(step, "right")
 
     def summary(self) -> list[tuple[str, str, str]]:
         r, lang = self.report, tr.lang
-        rows = [(tr._("Problem"), r.category.text(lang) if r.category else "", "rp_category")]
+        rows = [(tr._("Problem"), r.category.text(lang) if r.category else "", "category")]
         for question in (r.category.questions if r.category else ()):
             value = self.answers.get(question.code)
             if value is None or value == "":
@@ -424,16 +472,16 @@ class ReportFlow(ResidentFlow):
                 shown = next((o.text(lang) for o in question.options if o.value == value), str(value))
             else:
                 shown = str(value)
-            rows.append((question.text(lang), shown, "rp_questions"))
-        rows.append((tr._("Where"), r.location.text if r.location else "", "rp_where"))
+            rows.append((question.text(lang), shown, "questions"))
+        rows.append((tr._("Where"), r.location.text if r.location else "", "where"))
         if r.landmark:
-            rows.append((tr._("Landmark"), r.landmark, "rp_details"))
-        rows.append((tr._("What is wrong"), r.description, "rp_details"))
+            rows.append((tr._("Landmark"), r.landmark, "details"))
+        rows.append((tr._("What is wrong"), r.description, "details"))
         if self.camera.available:
-            rows.append((tr._("Photo"), tr._("Added") if r.photo else tr._("None"), "rp_photo"))
+            rows.append((tr._("Photo"), tr._("Added") if r.photo else tr._("None"), "photo"))
         c = r.contact
         rows.append((tr._("Updates to"), ", ".join(x for x in (c.name, c.email, format_mobile(c.phone)) if x)
-                     if c else tr._("No updates (anonymous)"), "rp_contact"))
+                     if c else tr._("No updates (anonymous)"), "contact"))
         return rows
 
     def send(self) -> None:
@@ -447,27 +495,18 @@ class ReportFlow(ResidentFlow):
                                    else tr._("Keep this slip. Quote the number if you contact us.")),
                              site=self.site()))
         self.app.sync.nudge()
-        self.show("rp_done")
+        self.show("done")
 
     def track_link(self) -> str:
         return self.categories().track_link(self.report.reference)
 
     def back(self) -> bool:
-        order = ["rp_category", "rp_questions", "rp_where", "rp_details", "rp_photo", "rp_contact", "rp_check"]
-        current = self.app.sm.current
-        if current not in order or current == "rp_category":
-            return False
-        if current == "rp_photo" and self.frame is not None:
+        if self.step == "photo" and self.frame is not None:
             self.retake()
             return True
+        target = report_steps.back(self.step, self.shows)
+        if target is None or self.report.sent is not None:
+            return False
         self.changing = False
-        i = order.index(current) - 1
-        while order[i] in ("rp_questions", "rp_photo") and not self._has(order[i]):
-            i -= 1
-        self.show(order[i], "right")
+        self.show(target, "right")
         return True
-
-    def _has(self, screen: str) -> bool:
-        if screen == "rp_questions":
-            return bool(self.report.category and self.report.category.questions)
-        return self.camera.available

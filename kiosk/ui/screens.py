@@ -6,15 +6,17 @@ Layout of each screen is the kv rule of the same name in `assets/kv/screens.kv`.
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.clock import Clock
+from kivy.lang import Builder
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.label import Label
-from kivy.uix.screenmanager import Screen, ScreenManager
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 from kivy.uix.stencilview import StencilView
 
 from kiosk.core.content import parse_body
 from kiosk.core.i18n import LANGUAGES
 from kiosk.ui.i18n import tr
-from kiosk.ui.widgets import KioskButton, PageRow, Tile
+from kiosk.ui.widgets import KioskButton, KioskTextInput, PageRow, Tile, public_qr_texture
 
 
 def app():
@@ -33,11 +35,43 @@ class LazyScreenManager(ScreenManager, StencilView):
     while the attract screen waits, and any not built yet is built when first shown."""
 
     factories: dict = {}
+    _generation = 0
 
     def get_screen(self, name):
         if not self.has_screen(name) and name in self.factories:
             self.add_widget(self.factories[name](name=name))
         return super().get_screen(name)
+
+    def build_in_background(self) -> None:
+        """Build the screens not built yet, one per frame, while nobody is waiting."""
+        self._generation += 1
+        generation = self._generation
+        Clock.schedule_once(lambda _dt: self._build_next(generation), 0.3)
+
+    def _build_next(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer wipe started its own round
+        missing = [name for name in self.factories if not self.has_screen(name)]
+        if not missing:
+            return
+        if not self.transition.is_active:
+            self.get_screen(missing[0])
+        Clock.schedule_once(lambda _dt: self._build_next(generation), 0)
+
+    def discard_all(self) -> None:
+        """Take every screen away, and with it every widget and kv binding it made."""
+        self._generation += 1   # any round of building still running stops
+        self.transition.stop()
+        self.transition = NoTransition()
+        old_screens = list(self.screens)
+        self.clear_widgets()
+        for screen in old_screens:   # their widgets go now, even if the screen object lingers
+            # Their kv rules' bindings go too, at once: those on the shared theme would
+            # otherwise wait for the collector, and a theme change in between would run a
+            # rule whose screen is already gone.
+            for widget in screen.walk():
+                Builder.unbind_widget(widget.uid)
+            screen.clear_widgets()
 
 
 class KioskScreen(Screen):
@@ -57,6 +91,31 @@ class KioskScreen(Screen):
         # or closing moves it), so settle the position once the screen has arrived.
         if self.manager is not None:
             self.pos = self.manager.pos
+
+
+class FlowScreen(KioskScreen):
+    """A screen showing one step of a flow (the one `journey()` returns: the flow that owns
+    this screen's name): the flow's message for it, and "Step n of m" where the step has one."""
+
+    message = StringProperty("")
+    field = StringProperty("")
+    step_text = StringProperty("")
+
+    # The fields (their kv ids) an answer's name stands for, where the two differ.
+    FIELD_IDS = {"first_name": ("first",), "last_name": ("last",), "dob": ("day", "month", "year"),
+                 "host": ("search",), "where": ("search",), "phone": ("mobile",)}
+
+    def journey(self):
+        return app().owner_of(self.name)
+
+    def refresh(self) -> None:
+        flow = self.journey()
+        self.message, self.field = flow.message, flow.field
+        self.step_text = flow.step_text(self.name[len(flow.prefix):])
+        wrong = self.FIELD_IDS.get(self.field, (self.field,)) if self.message else ()
+        for name, widget in self.ids.items():
+            if isinstance(widget, KioskTextInput):
+                widget.error = name in wrong
 
 
 class AttractScreen(KioskScreen):
@@ -86,9 +145,9 @@ class HomeScreen(KioskScreen):
     def refresh(self) -> None:
         grid = self.ids.tiles
         grid.clear_widgets()
-        for journey in app().journeys():
-            title, summary, icon = app().journey_tile(journey)
-            tile = Tile(title=title, summary=summary, icon=icon, item_id=journey)
+        for flow in app().journeys():
+            title, summary, icon = flow.tile()
+            tile = Tile(title=title, summary=summary, icon=icon, item_id=flow.name)
             tile.bind(on_release=lambda t: app().open_journey(t.item_id))
             grid.add_widget(tile)
 
@@ -101,11 +160,11 @@ class InfoTopicsScreen(KioskScreen):
         for topic in pack.topics:
             text = pack.text(tr.lang, topic.id)
             tile = Tile(title=text.title, summary=text.summary, icon=topic.icon, item_id=topic.id)
-            tile.bind(on_release=lambda t: app().info_choose_topic(t.item_id))
+            tile.bind(on_release=lambda t: app().info.choose_topic(t.item_id))
             grid.add_widget(tile)
 
     def submit_search(self) -> None:
-        app().info_search(self.ids.query.text)
+        app().info.search(self.ids.query.text)
 
 
 def _fill_rows(container, pack, page_ids) -> None:
@@ -113,7 +172,7 @@ def _fill_rows(container, pack, page_ids) -> None:
     for page_id in page_ids:
         text = pack.text(tr.lang, page_id)
         row = PageRow(title=text.title, summary=text.summary, item_id=page_id)
-        row.bind(on_release=lambda r: app().info_open_page(r.item_id))
+        row.bind(on_release=lambda r: app().info.open_page(r.item_id))
         container.add_widget(row)
 
 
@@ -121,7 +180,7 @@ class InfoTopicScreen(KioskScreen):
     title = StringProperty("")
 
     def refresh(self) -> None:
-        journey = app().info
+        journey = app().info.browse
         if journey is None or journey.current.topic_id is None:
             return
         pack = app().content
@@ -135,7 +194,7 @@ class InfoResultsScreen(KioskScreen):
     count = ObjectProperty(0)
 
     def refresh(self) -> None:
-        journey = app().info
+        journey = app().info.browse
         if journey is None or journey.step != "results":
             return
         self.query = journey.current.query
@@ -150,7 +209,7 @@ class InfoPageScreen(KioskScreen):
     qr_texture = ObjectProperty(None, allownone=True)
 
     def refresh(self) -> None:
-        journey = app().info
+        journey = app().info.browse
         if journey is None or journey.current.page_id is None:
             return
         pack = app().content
@@ -159,7 +218,7 @@ class InfoPageScreen(KioskScreen):
         self.title = text.title
         self.link_label = text.link_label
         self.url = page.url
-        self.qr_texture = app().qr_texture(page.url)
+        self.qr_texture = public_qr_texture(page.url)
         body = self.ids.body
         body.clear_widgets()
         for block in parse_body(text.body):
@@ -193,7 +252,7 @@ class StaffPinScreen(KioskScreen):
     def submit(self) -> None:
         pin = self.ids.pin.text
         self.ids.pin.forget()
-        self.message, self.error = app().staff_try_pin(pin)
+        self.message, self.error = app().staff.try_pin(pin)
         if self.error and self.manager and self.manager.current == self.name:
             self.ids.pin.focus = True
 
@@ -202,7 +261,7 @@ class StaffPanelScreen(KioskScreen):
     def refresh(self) -> None:
         grid = self.ids.status
         grid.clear_widgets()
-        for label, value in app().status_summary():
+        for label, value in app().staff.status_summary():
             grid.add_widget(StatusLabel(text=label, bold=True))
             grid.add_widget(StatusLabel(text=str(value)))
         self.rebuild_choices()
@@ -213,17 +272,17 @@ class StaffPanelScreen(KioskScreen):
         langs.clear_widgets()
         for code in a.available_languages:
             b = KioskButton(label=LANGUAGES[code], kind="selected" if code == a.settings["language"] else "secondary")
-            b.bind(on_release=lambda _b, c=code: a.staff_set("language", c))
+            b.bind(on_release=lambda _b, c=code: a.staff.set("language", c))
             langs.add_widget(b)
         sizes = self.ids.sizes
         sizes.clear_widgets()
         for size, label in (("normal", tr._("Normal")), ("large", tr._("Large")), ("largest", tr._("Largest"))):
             b = KioskButton(label=label, kind="selected" if size == a.settings["text_size"] else "secondary")
-            b.bind(on_release=lambda _b, s=size: a.staff_set("text_size", s))
+            b.bind(on_release=lambda _b, s=size: a.staff.set("text_size", s))
             sizes.add_widget(b)
         contrast = self.ids.contrast
         contrast.clear_widgets()
         for value, label in ((False, tr._("Standard")), (True, tr._("High contrast"))):
             b = KioskButton(label=label, kind="selected" if value == a.settings["high_contrast"] else "secondary")
-            b.bind(on_release=lambda _b, v=value: a.staff_set("high_contrast", v))
+            b.bind(on_release=lambda _b, v=value: a.staff.set("high_contrast", v))
             contrast.add_widget(b)

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from babel.dates import format_time
-from kivy.clock import Clock
+from kivy.clock import mainthread
 
 from kiosk.ui.i18n import tr
 from sync.client import CentralClient
@@ -77,11 +77,9 @@ class KioskSync:
         if self.worker:
             self.worker.nudge()
 
+    @mainthread
     def _from_worker(self, status: SyncStatus) -> None:
-        # Called on the worker's thread: hand over to Kivy's.
-        Clock.schedule_once(lambda _dt: self._apply(status), 0)
-
-    def _apply(self, status: SyncStatus) -> None:
+        """Called on the worker's thread; runs on Kivy's."""
         self.status = status
         self._on_change()
 

@@ -42,22 +42,22 @@ def _keyboard(app):
 
 def _topic(app):
     _info(app)
-    app.info_choose_topic("bins")
+    app.info.choose_topic("bins")
 
 
 def _page(app):
     _topic(app)
-    app.info_open_page("which-bin")
+    app.info.open_page("which-bin")
 
 
 def _results(app):
     _info(app)
-    app.info_search("sofa")
+    app.info.search("sofa")
 
 
 def _no_results(app):
     _info(app)
-    app.info_search("xqzw")
+    app.info.search("xqzw")
 
 
 def _idle(app):
@@ -67,26 +67,26 @@ def _idle(app):
 
 
 def _pin(app):
-    app.open_staff()
+    app.staff.start()
 
 
 def _pin_wrong(app):
     # The tour runs in a throwaway data folder: start each language with no failures.
     app.pin_gate.state_file.unlink(missing_ok=True)
-    app.open_staff()
+    app.staff.start()
     screen = app.sm.get_screen("staff_pin")
-    screen.message, screen.error = app.staff_try_pin("0000")
+    screen.message, screen.error = app.staff.try_pin("0000")
 
 
 def _panel(app):
-    app.open_staff()
-    app.staff_mode = True
+    app.staff.start()
+    app.staff.unlocked = True
     app.show("staff_panel")
 
 
 def _exit(app):
     _panel(app)
-    app.confirm_exit()
+    app.staff.confirm_exit()
 
 
 def _wipe(app):
@@ -105,7 +105,7 @@ def _visitors(app):
 
 def _visit_code(app):
     _visitors(app)
-    app.visitors.show("visit_code")
+    app.visitors.show("code")
     app.visitors.find_invite("smith")
 
 
@@ -182,7 +182,7 @@ def _visit_goodbye(app):
 def _appointment(app):
     _start(app)
     app.open_journey("appointments")
-    app.visitors.arrive("XX-1")
+    app.appointments.arrive("XX-1")
 
 
 def _appointment_no_reference(app):
@@ -195,7 +195,7 @@ def _ticket(app):
     _start(app)
     app.open_journey("appointments")
     book = app.visitors.desk.appointments()
-    app.visitors.arrive(next(r for r in sorted(book.by_reference) if r not in book.arrived))
+    app.appointments.arrive(next(r for r in sorted(book.by_reference) if r not in book.arrived))
 
 
 def _staff_visitors(app):
@@ -207,7 +207,7 @@ def _staff_visitors(app):
 
 def _roll_call(app):
     _staff_visitors(app)
-    app.staff_start_roll_call()
+    app.staff.start_roll_call()
 
 
 def _documents(app):
@@ -263,7 +263,7 @@ def _doc_review(app):
     _doc_camera(app)
     flow = app.documents
     flow.current = flow.session.add(process_capture(_doc_frame(), mode=flow.session.mode)) - 1
-    flow.show("doc_review")
+    flow.show("review")
 
 
 def _doc_adjust(app):
@@ -288,12 +288,12 @@ def _signup(app):
 
 def _su_volunteer(app):
     _panel(app)
-    app.staff_help_signup()
+    app.staff.help_signup()
 
 
 def _su_start_assisted(app):
     _su_volunteer(app)
-    app.start_assisted_signup("Sam Okafor")
+    app.staff.start_assisted_signup("Sam Okafor")
 
 
 def _su_name(app):

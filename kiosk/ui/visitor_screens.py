@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 
+from kiosk.core.printing import NO_PRINTER, PRINTED
 from kiosk.ui.i18n import tr
-from kiosk.ui.screens import KioskScreen, app
+from kiosk.ui.screens import FlowScreen, KioskScreen, app
 from kiosk.ui.visitors import purpose_label, site_rules
 from kiosk.ui.widgets import ChoiceRow, KioskButton, Label
 
@@ -16,23 +17,9 @@ def flow():
     return app().visitors
 
 
-class FlowScreen(KioskScreen):
-    """A screen of a journey's flow (`journey()`, the visitor flow here): shows the flow's
-    message for it."""
-
-    message = StringProperty("")
-    field = StringProperty("")
-
-    def journey(self):
-        return flow()
-
-    def refresh(self) -> None:
-        self.message = self.journey().message
-        self.field = self.journey().field
-
-
 class CameraScreen(FlowScreen):
-    """A screen with the live camera: it runs only while the screen is showing."""
+    """A screen with the live camera (the visitor flow's, which appointments share): it runs
+    only while the screen is showing."""
 
     texture = ObjectProperty(None, allownone=True)
     camera_on = BooleanProperty(False)
@@ -299,9 +286,9 @@ class VisitWelcomeScreen(DoneScreen):
                                   "will come to meet you.").format(host=checked.visit.host)
         printed = flow().printed
         self.badge_line = (tr._("Your visitor badge is printing. Please wear it while you are here.")
-                           if printed else
+                           if printed == PRINTED else
                            tr._("Please collect a visitor badge from the meet-and-greet point.")
-                           if printed is False else
+                           if printed == NO_PRINTER else
                            tr._("Your badge could not be printed. Please collect one from the meet-and-greet point."))
 
 
@@ -341,7 +328,7 @@ class ApptStartScreen(CameraScreen):
         super().on_pre_enter(*args)
 
     def submit(self) -> None:
-        flow().arrive(self.ids.reference.text)
+        app().appointments.arrive(self.ids.reference.text)
 
     def no_reference(self) -> None:
         """No letter or text with them: say where a person can find their appointment."""
@@ -359,7 +346,7 @@ class ApptTicketScreen(DoneScreen):
 
     def refresh(self) -> None:
         super().refresh()
-        ticket = flow().ticket
+        ticket = app().appointments.ticket
         if ticket is not None:
             self.number = ticket.number
             self.service = tr._("{service}, booked for {time}").format(service=ticket.appointment.service,
@@ -389,7 +376,7 @@ class _StaffVisitRow(ChoiceRow):
     visit_id = StringProperty("")
 
     def on_release(self):
-        app().staff_visitor_actions(self.visit_id)
+        app().staff.visitor_actions(self.visit_id)
 
 
 class StaffRollCallScreen(KioskScreen):
@@ -399,7 +386,7 @@ class StaffRollCallScreen(KioskScreen):
     people = ListProperty([])
 
     def refresh(self) -> None:
-        roll = flow().roll
+        roll = app().staff.roll
         rows = self.ids.rows
         rows.clear_widgets()
         if roll is None:
@@ -412,5 +399,5 @@ class StaffRollCallScreen(KioskScreen):
             if not person["here"]:
                 detail += " · " + tr._("signed in at another kiosk")
             row = ChoiceRow(title=person["name"], detail=detail, item_id=person["visit_id"], selected=person["safe"])
-            row.bind(on_release=lambda r: app().staff_toggle_safe(r.item_id))
+            row.bind(on_release=lambda r: app().staff.toggle_safe(r.item_id))
             rows.add_widget(row)

@@ -4,35 +4,29 @@ The rules are in `kiosk.core.visitors` (the desk); this class turns taps into ca
 and results into screens. Screens read what they show from here (`flow.form`, `flow.invite`,
 `flow.message`...) and call its methods; nothing here draws.
 
-Screens (names in `SCREENS`):
-
-    visit_start --scan invite--> visit_confirm --yes--> visit_welcome
-        |--type code or name--> visit_code --found--> visit_confirm
-        |--no invitation--> visit_about -> visit_host -> visit_purpose -> visit_extras -> visit_rules -> visit_welcome
-        |--scan badge / signing out--> visit_signout --> visit_goodbye
-    appt_start --reference or letter QR--> appt_ticket
+The steps and where Back goes are `kiosk.core.journeys.visitors`; the screens are
+`visit_` + step (and `appt_` + step for appointments).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import date, datetime
 
 import cv2
 from babel.dates import format_time
-from kivy.clock import Clock
 
 from kiosk.core.i18n import date_words
-from kiosk.core.printing import PrintError, open_printer
+from kiosk.core.journeys import visitors as steps
+from kiosk.core.printing import open_printer, print_outcome
 from kiosk.core.visitors import _, codes
 from kiosk.core.visitors.appointments import AppointmentProblem
 from kiosk.core.visitors.desk import DeskError, VisitorDesk, WalkIn
 from kiosk.core.visitors.invites import InviteProblem
 from kiosk.core.visitors.signature import render_signature
-from kiosk.core.visitors.validation import Invalid
+from kiosk.core.forms import Invalid
 from kiosk.ui.camera import CameraFeed
-from kiosk.ui.flow import JourneyFlow
+from kiosk.ui.flow import JourneyFlow, in_background
 from kiosk.ui.i18n import tr
 from sync import SyncError
 
@@ -67,6 +61,14 @@ def badge_labels() -> dict[str, str]:
 
 
 class VisitorFlow(JourneyFlow):
+    name = "visitors"
+    prefix = "visit_"
+    screens = {"start": "VisitStartScreen", "code": "VisitCodeScreen", "confirm": "VisitConfirmScreen",
+               "about": "VisitAboutScreen", "host": "VisitHostScreen", "purpose": "VisitPurposeScreen",
+               "extras": "VisitExtrasScreen", "rules": "VisitRulesScreen", "welcome": "VisitWelcomeScreen",
+               "signout": "VisitSignoutScreen", "goodbye": "VisitGoodbyeScreen"}
+    ends = steps.ENDS
+
     def __init__(self, app) -> None:
         super().__init__(app)
         cfg = app.device_config
@@ -89,29 +91,29 @@ class VisitorFlow(JourneyFlow):
     # ----- the state one visitor builds up ------------------------------------------------
     def reset(self) -> None:
         """Forget everything about the current visitor (the wipe)."""
+        super().reset()
         self.camera.stop()
         self.form = WalkIn()
         self.invite = None
         self.matches: list = []  # invitations matching a typed name
         self.checked = None  # CheckedIn
-        self.printed: bool | None = None  # True printed, False no printer, None failed
+        self.printed = ""  # kiosk.core.printing: PRINTED, NO_PRINTER or NOT_PRINTED
         self.left = None  # the Visit just signed out
-        self.ticket = None
-        self.message = ""
-        self.field = ""  # the field the message is about
         self.returning_note = ""
-        self.screens_seen: list[str] = []
         self.roll = None
         self._scan_guard = ""
 
     # ----- starting -------------------------------------------------------------------
     def start(self) -> None:
         self.reset()
-        self.show("visit_start")
+        self.show("start")
 
-    def start_appointment(self) -> None:
-        self.reset()
-        self.show("appt_start")
+    @property
+    def completed(self) -> bool:
+        return self.checked is not None or self.left is not None
+
+    def position(self, step: str):
+        return steps.position(step)
 
     def start_camera(self) -> None:
         """Called by screens that show the camera: codes read go to `scanned`."""
@@ -126,22 +128,23 @@ class VisitorFlow(JourneyFlow):
         if text == self._scan_guard:
             return  # the same code still in front of the camera
         self._scan_guard = text
-        where = self.app.sm.current
+        where = self.app.sm.current   # a screen of this journey or of appointments
+        here = self.app.appointments if self.app.appointments.owns(where) else self
         found = codes.parse(text)
         if found is None:
-            self.say(_("This code is not one of ours. Please hold up the QR code from your invitation, "
-                     "badge or appointment letter."))
+            here.say(_("This code is not one of ours. Please hold up the QR code from your invitation, "
+                       "badge or appointment letter."))
             return
         if found.kind == codes.INVITE and where == "visit_start":
             self.use_invite_code(found.value)
         elif found.kind == codes.BADGE and where in ("visit_start", "visit_signout"):
             self.sign_out(found.value, "badge")
         elif found.kind == codes.APPOINTMENT and where in ("appt_start", "visit_start"):
-            self.arrive(found.value)
+            self.app.appointments.arrive(found.value)
         elif found.kind == codes.APPOINTMENT:
-            self.say(_("This is an appointment letter. Please go back and choose \"I have an appointment\"."))
+            here.say(_("This is an appointment letter. Please go back and choose \"I have an appointment\"."))
         else:
-            self.say(_("This code is for something else. Please use the buttons on this screen."))
+            here.say(_("This code is for something else. Please use the buttons on this screen."))
 
     # ----- invited visitors -------------------------------------------------------------
     def use_invite_code(self, typed: str) -> None:
@@ -151,7 +154,7 @@ class VisitorFlow(JourneyFlow):
             self.say(problem.message, "code")
             return
         self.message = ""
-        self.show("visit_confirm")
+        self.show("confirm")
 
     def find_invite(self, typed: str) -> None:
         """A code or a name typed on the code screen."""
@@ -194,13 +197,13 @@ class VisitorFlow(JourneyFlow):
 
     def not_me(self) -> None:
         self.invite = None
-        self.show("visit_code")
+        self.show("code")
 
     # ----- walk-in visitors -------------------------------------------------------------
     def begin_walk_in(self) -> None:
         self.form = WalkIn()
         self.message = ""
-        self.show("visit_about")
+        self.show("about")
 
     def look_up_returning(self, email: str) -> None:
         """Fill in a returning visitor's details from central (online only, on a thread)."""
@@ -209,18 +212,16 @@ class VisitorFlow(JourneyFlow):
             return
         form = self.form
 
-        def ask() -> None:
+        def ask():
             try:
-                found = client.returning_visitor(email.strip())
+                return client.returning_visitor(email.strip())
             except SyncError:
-                found = None
-            if found is not None:
-                Clock.schedule_once(lambda _dt: self._returning(form, found), 0)
+                return None
 
-        threading.Thread(target=ask, name="returning-visitor", daemon=True).start()
+        in_background("returning-visitor", ask, lambda found: self._returning(form, found))
 
     def _returning(self, form: WalkIn, found) -> None:
-        if form is not self.form or self.app.sm.current != "visit_about":
+        if found is None or form is not self.form or self.step != "about":
             return  # they moved on, or someone else is here now
         screen = self.app.sm.current_screen
         filled = screen.prefill(found.name, found.company)
@@ -238,7 +239,7 @@ class VisitorFlow(JourneyFlow):
             self.say(problem.message, problem.field)
             return
         self.message = ""
-        self.show("visit_host")
+        self.show("host")
 
     def search_hosts(self, typed: str) -> list:
         return self.desk.directory().search(typed)
@@ -253,24 +254,30 @@ class VisitorFlow(JourneyFlow):
 
     def host_done(self) -> None:
         try:
-            self.form.check_visiting(self.desk.directory())
+            self.form.check_host(self.desk.directory())
         except Invalid as problem:
-            if problem.field == "host":
-                self.say(problem.message, problem.field)
-                return
+            self.say(problem.message, problem.field)
+            return
         self.message = ""
-        self.show("visit_purpose")
+        self.show("purpose")
 
     def purpose_done(self) -> None:
         try:
             self.form.check_visiting(self.desk.directory())
         except Invalid as problem:
-            if problem.field == "host":
-                self.show("visit_host", "right", keep_message=True)
-            self.say(problem.message, problem.field)
+            self.send_back(problem)
             return
         self.message = ""
-        self.show("visit_extras")
+        self.show("extras")
+
+    def send_back(self, problem: Invalid) -> None:
+        """Show `problem` on the step that asks for its field (going back to it if need be)."""
+        target = steps.step_for(problem.field)
+        if target is not None and target != self.step:
+            self.message, self.field = tr._(problem.message), problem.field
+            self.show(target, "right", keep_message=True)
+        else:
+            self.say(problem.message, problem.field)
 
     def take_photo(self) -> bool:
         frame = self.camera.snapshot()
@@ -301,7 +308,7 @@ class VisitorFlow(JourneyFlow):
             return
         self.camera.stop()
         self.message = ""
-        self.show("visit_rules")
+        self.show("rules")
 
     def rules_done(self, strokes) -> None:
         if self.checked is not None:
@@ -310,15 +317,7 @@ class VisitorFlow(JourneyFlow):
             self.form.signature_png = render_signature(strokes)
             self.checked = self.desk.check_in_walk_in(self.form)
         except Invalid as problem:
-            self.message, self.field = tr._(problem.message), problem.field
-            if problem.field in ("name", "company", "email"):
-                self.show("visit_about", "right", keep_message=True)
-            elif problem.field == "host":
-                self.show("visit_host", "right", keep_message=True)
-            elif problem.field == "purpose":
-                self.show("visit_purpose", "right", keep_message=True)
-            else:
-                self.say(problem.message, problem.field)
+            self.send_back(problem)
             return
         except SyncError as exc:
             self.cannot_save(exc)
@@ -327,18 +326,14 @@ class VisitorFlow(JourneyFlow):
 
     def _after_check_in(self) -> None:
         visit = self.checked.visit
-        try:
-            self.printed = self.desk.print_badge(visit, badge_labels(), self.long_date())
-        except PrintError as exc:
-            log.warning("badge not printed: %s", exc)
-            self.printed = None
+        self.printed = print_outcome(lambda: self.desk.print_badge(visit, badge_labels(), self.long_date()))
         self.message = ""
-        self.show("visit_welcome")
+        self.show("welcome")
 
     # ----- signing out ------------------------------------------------------------------
     def begin_sign_out(self) -> None:
         self.message = ""
-        self.show("visit_signout")
+        self.show("signout")
 
     def find_on_site(self, typed: str) -> list:
         return self.desk.register.find(typed)
@@ -354,37 +349,13 @@ class VisitorFlow(JourneyFlow):
             return
         self.left = visit
         self.camera.stop()
-        self.show("visit_goodbye")
-
-    # ----- appointments -----------------------------------------------------------------
-    def arrive(self, typed: str) -> None:
-        if self.ticket is not None:
-            return
-        try:
-            appointment = self.desk.appointments().find(typed)
-            self.ticket = self.desk.arrive(appointment)
-        except (AppointmentProblem, DeskError) as problem:
-            self.say(problem.message, "reference")
-            return
-        except SyncError as exc:
-            self.cannot_save(exc)
-            return
-        self.camera.stop()
-        self.message = ""
-        self.show("appt_ticket")
+        self.show("goodbye")
 
     # ----- going back -------------------------------------------------------------------
-    BACK = {"visit_code": "visit_start", "visit_confirm": "visit_start", "visit_about": "visit_start",
-            "visit_host": "visit_about", "visit_purpose": "visit_host", "visit_extras": "visit_purpose",
-            "visit_rules": "visit_extras",
-            "visit_signout": "visit_start"}
-
     def back(self) -> bool:
-        """Go one step back; False when the journey should end (back to home)."""
-        target = self.BACK.get(self.app.sm.current)
-        if target is None or self.checked is not None:
+        target = steps.back(self.step, checked_in=self.checked is not None)
+        if target is None:
             return False
-        self.message = ""
         self.show(target, "right")
         return True
 
@@ -413,3 +384,61 @@ class VisitorFlow(JourneyFlow):
         if now.timestamp() - self._last_purge > 600:
             self.desk.purge()
             self._last_purge = now.timestamp()
+
+
+class AppointmentFlow(JourneyFlow):
+    """A booked appointment: the reference (typed, or the letter's QR code), then a ticket.
+    It shares the visitor journey's desk and camera."""
+
+    name = "appointments"
+    prefix = "appt_"
+    screens = {"start": "ApptStartScreen", "ticket": "ApptTicketScreen"}
+    ends = frozenset({"ticket"})
+
+    def __init__(self, app, visitors: VisitorFlow) -> None:
+        super().__init__(app)
+        self.visitors = visitors
+        self.reset()
+
+    @property
+    def desk(self):
+        return self.visitors.desk
+
+    @property
+    def camera(self):
+        return self.visitors.camera
+
+    def reset(self) -> None:
+        super().reset()
+        self.ticket = None
+
+    def start(self) -> None:
+        self.reset()
+        self.visitors.reset()
+        self.show("start")
+
+    @property
+    def completed(self) -> bool:
+        return self.ticket is not None
+
+    def start_camera(self) -> None:
+        self.visitors.start_camera()
+
+    def stop_camera(self) -> None:
+        self.visitors.stop_camera()
+
+    def arrive(self, typed: str) -> None:
+        if self.ticket is not None:
+            return
+        try:
+            appointment = self.desk.appointments().find(typed)
+            self.ticket = self.desk.arrive(appointment)
+        except (AppointmentProblem, DeskError) as problem:
+            self.say(problem.message, "reference")
+            return
+        except SyncError as exc:
+            self.cannot_save(exc)
+            return
+        self.camera.stop()
+        self.message = ""
+        self.show("ticket")

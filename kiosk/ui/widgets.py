@@ -5,6 +5,8 @@ Layout and colours are in `assets/kv/widgets.kv`; behaviour is here.
 
 from __future__ import annotations
 
+import functools
+
 from kivy.clock import Clock
 from kivy.properties import (
     BooleanProperty,
@@ -31,7 +33,7 @@ from kiosk.ui.theme import theme
 
 
 def qr_code_texture(url: str):
-    """A QR code for `url` as a texture."""
+    """A QR code for `url` as a texture (see `public_qr_texture` for the cached kind)."""
     import io
 
     import segno
@@ -41,6 +43,12 @@ def qr_code_texture(url: str):
     segno.make(url, error="m").save(buf, kind="png", scale=10, border=2)
     buf.seek(0)
     return CoreImage(buf, ext="png").texture
+
+
+@functools.lru_cache(maxsize=256)
+def public_qr_texture(url: str):
+    """A QR code for a public link (never for anything personal: it is kept for the app's life)."""
+    return qr_code_texture(url)
 
 
 def icon_markup(name: str) -> str:
@@ -143,6 +151,7 @@ class KioskTextInput(TextInput):
 
     kind = OptionProperty("text", options=list(keyboards.KINDS))
     keyboard = ObjectProperty(None, allownone=True)
+    error = BooleanProperty(False)   # the answer here needs fixing: a red border
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -379,9 +388,12 @@ class ChoiceRow(ButtonBehavior, BoxLayout):
     keyboard_focus = BooleanProperty(False)
 
 
-class Notice(Label):
-    """A message beside a field or at the top of a screen; `error` makes it stand out."""
+class Notice(BoxLayout):
+    """A message at the top of a form. With `error` it is GOV.UK's error summary: a box with
+    a red border headed "There is a problem", and the field it is about has a red border
+    (`KioskTextInput.error`, set by the screen)."""
 
+    text = StringProperty("")
     error = BooleanProperty(False)
 
 
@@ -440,3 +452,27 @@ class Collapsible(BoxLayout):
 
     def on_touch_up(self, touch):
         return super().on_touch_up(touch) if self.shown else False
+
+
+def forget_typed(trees) -> None:
+    """Forget everything typed into any field of `trees` (every screen built for this
+    person, not only the one showing: nothing they typed may outlive the wipe, even in a
+    screen something still holds for a moment, as Kivy's scroll-bar fades and finished
+    transitions do), and every copy Kivy keeps of it."""
+    from kivy.animation import Animation
+    from kivy.cache import Cache
+    from kivy.core.clipboard import Clipboard
+
+    for tree in trees:
+        for widget in tree.walk():
+            Animation.cancel_all(widget)
+            if isinstance(widget, KioskTextInput):
+                widget.focus = False
+                widget.forget()
+    # Kivy caches rendered text by its content; drop any that held what was typed.
+    for category in ("textinput.label", "textinput.width"):
+        Cache.remove(category)
+    try:
+        Clipboard.copy("")
+    except Exception:  # noqa: BLE001 - no clipboard provider on some devices
+        pass

@@ -67,7 +67,7 @@ def test_search_by_typing_on_the_on_screen_keyboard(kiosk):
 def test_search_with_nothing_found_says_what_to_do(kiosk):
     start(kiosk)
     kiosk.app.open_journey("information")
-    kiosk.app.info_search("qqqzzz")
+    kiosk.app.info.search("qqqzzz")
     kiosk.settle()
     screen = kiosk.app.sm.current_screen
     assert screen.count == 0
@@ -307,7 +307,6 @@ def test_wipes_leave_no_old_screens_behind(kiosk):
     from something long-lived to a screen would keep its whole tree alive)."""
     import gc
 
-    from kiosk.ui.app import SCREENS
     from kiosk.ui.screens import KioskScreen
 
     def visit_and_wipe():
@@ -316,7 +315,7 @@ def test_wipes_leave_no_old_screens_behind(kiosk):
             kiosk.app.sm.get_screen(name)  # built, as a visitor passing through would
         kiosk.app.finish()
         kiosk.wait(0.5)
-        kiosk.frames(len(SCREENS) + 5)  # the background rebuild finishes
+        kiosk.frames(len(kiosk.app.sm.factories) + 5)  # the background rebuild finishes
 
     def is_screen(obj) -> bool:
         try:

@@ -18,9 +18,9 @@ def answers(kiosk) -> int:
 def read_a_page(kiosk) -> None:
     kiosk.tap_at(Window.width / 2, Window.height / 2)
     kiosk.tap(kiosk.tile("Find information"))
-    kiosk.app.info_choose_topic("bins")
+    kiosk.app.info.choose_topic("bins")
     kiosk.until_still()
-    kiosk.app.info_open_page("which-bin")
+    kiosk.app.info.open_page("which-bin")
     kiosk.until_still()
     assert kiosk.screen == "info_page"
 

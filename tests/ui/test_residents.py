@@ -84,17 +84,23 @@ def test_signup_by_touch_reaches_central_which_emails_the_activation_link(kiosk,
     fill(kiosk, screen.ids.first, "Wiktoria")
     next_(kiosk)
     assert notices(kiosk) == ["Please type your last name."] and kiosk.screen == "su_name"
+    # GOV.UK's error pattern: a summary headed "There is a problem", the field red-bordered.
+    assert "There is a problem" in [label.text for label in kiosk.visible(Label)]
+    assert screen.ids.last.error and not screen.ids.first.error
+    assert app.sm.current_screen.step_text == "Step 1 of 7"
     fill(kiosk, screen.ids.last, "Zielinska")
     next_(kiosk)
     assert kiosk.screen == "su_email"
     fill(kiosk, app.sm.current_screen.ids.email, "wiktoria.z")
     next_(kiosk)
     assert notices(kiosk) == ["An email address needs an @, like name@example.com."]
+    assert app.sm.current_screen.ids.email.error and app.sm.current_screen.step_text == "Step 2 of 7"
     fill(kiosk, app.sm.current_screen.ids.email, "@gmial.com")
     next_(kiosk)
     kiosk.tap(kiosk.button("Yes, use wiktoria.z@gmail.com"))
     kiosk.until_still()
     assert kiosk.screen == "su_mobile"
+    assert not app.sm.current_screen.ids.mobile.error and not notices(kiosk)   # a new step starts clean
     fill(kiosk, app.sm.current_screen.ids.mobile, "02079460018")
     next_(kiosk)
     assert notices(kiosk) == ["That looks like a landline number. Please give a mobile number, or leave it empty."]
@@ -214,12 +220,12 @@ def test_a_volunteer_helps_and_is_recorded(kiosk, office):
     app = kiosk.app
     kiosk.tap_at(640, 400)
     wait_for_references(kiosk)
-    app.open_staff()
+    app.staff.start()
     kiosk.until_still()
     fill(kiosk, app.sm.current_screen.ids.pin, "1357")
     kiosk.tap(kiosk.button("Unlock"))
     kiosk.until_still()
-    assert app.staff_mode and kiosk.screen == "staff_panel"
+    assert app.staff.unlocked and kiosk.screen == "staff_panel"
     kiosk.tap(kiosk.button("Help a resident create an account"))
     kiosk.until_still()
     fill(kiosk, app.sm.current_screen.ids.volunteer, "Sam Okafor")
@@ -227,7 +233,7 @@ def test_a_volunteer_helps_and_is_recorded(kiosk, office):
     kiosk.settle()
     kiosk.tap(kiosk.button("Start"))
     kiosk.until_still()
-    assert kiosk.screen == "su_start" and not app.staff_mode
+    assert kiosk.screen == "su_start" and not app.staff.unlocked
     assert any("Helped by Sam Okafor" in label.text for label in kiosk.visible(Label))
     flow = app.signup
     flow.begin()

@@ -84,7 +84,7 @@ def test_an_invited_visitor_scans_and_is_in_with_one_tap(kiosk, office, smtp, tm
     kiosk.tap(kiosk.button("Yes, sign me in"))
     taps += 1
     assert kiosk.screen == "visit_welcome" and taps <= 2
-    assert kiosk.app.visitors.printed  # the badge went to the (folder) printer
+    assert kiosk.app.visitors.printed == "printed"  # the badge went to the (folder) printer
     printed = sorted((kiosk.app.data_dir.parent / "printed").glob("*.pdf"))
     assert printed and printed[-1].read_bytes().startswith(b"%PDF")
     (visit_id,) = synced(kiosk, office, "SELECT visit_id FROM visits WHERE name = ?", [visitor])[0]
@@ -276,7 +276,7 @@ def test_staff_roll_call_marks_visitors_safe_offline_and_reports(kiosk, office):
     kiosk.tap(kiosk.button("Yes, sign me in"))
     kiosk.app.finish()
     kiosk.settle()
-    kiosk.app.open_staff()
+    kiosk.app.staff.start()
     kiosk.settle()
     type_into(kiosk, field(kiosk, "pin"), "1357")
     kiosk.tap(kiosk.button("Unlock"))
@@ -291,7 +291,7 @@ def test_staff_roll_call_marks_visitors_safe_offline_and_reports(kiosk, office):
     rows = [r for r in kiosk.visible(ChoiceRow) if r.title == invite.visitor]
     assert rows, ([r.title for r in kiosk.visible(ChoiceRow)], invite.visitor)
     kiosk.tap(rows[0])
-    roll = flow.roll
+    roll = kiosk.app.staff.roll
     assert [p["safe"] for p in roll.people if p["name"] == invite.visitor] == [True]
     kiosk.tap(kiosk.button("Finish roll-call"))
     assert kiosk.screen == "staff_panel"
