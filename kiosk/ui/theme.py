@@ -23,6 +23,7 @@ STANDARD = {
     "surface": "#FFFFFF",
     "text": "#1B2733",
     "muted": "#4A5A6A",
+    "placeholder": "#5F6B78",   # a field's example text: never mistaken for what was typed
     "primary": "#0B5CAD",
     "primary_text": "#FFFFFF",
     "accent": "#E8F1FB",
@@ -40,6 +41,7 @@ HIGH_CONTRAST = {
     "surface": "#000000",
     "text": "#FFFFFF",
     "muted": "#FFFFFF",
+    "placeholder": "#A6A6A6",
     "primary": "#FFFF00",
     "primary_text": "#000000",
     "accent": "#1A1A1A",
@@ -123,6 +125,7 @@ class Theme(EventDispatcher):
     surface = ColorProperty(STANDARD["surface"])
     text = ColorProperty(STANDARD["text"])
     muted = ColorProperty(STANDARD["muted"])
+    placeholder = ColorProperty(STANDARD["placeholder"])
     primary = ColorProperty(STANDARD["primary"])
     primary_text = ColorProperty(STANDARD["primary_text"])
     accent = ColorProperty(STANDARD["accent"])

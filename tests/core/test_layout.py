@@ -75,9 +75,13 @@ def test_the_themes_meet_wcag_contrast():
         for back in ("bg", "surface", "accent"):
             assert contrast(c["text"], c[back]) >= 4.5
             assert contrast(c["muted"], c[back]) >= 4.5
+            assert contrast(c["placeholder"], c[back]) >= 4.5
             assert contrast(c["border"], c[back]) >= 3
             assert contrast(c["focus_edge"], c[back]) >= 3
         assert contrast(c["primary_text"], c["primary"]) >= 4.5
         assert contrast(c["danger_text"], c["danger"]) >= 4.5
         assert contrast(c["bar_text"], c["bar"]) >= 4.5
         assert contrast(c["primary"], c["bg"]) >= 3
+        # A field's example text is readable, yet not the colour of typed text (in high
+        # contrast it used to be the same white).
+        assert contrast(c["placeholder"], c["text"]) >= 1.5
