@@ -38,6 +38,7 @@ from sync.payloads import (
     VisitorSignOut,
     VisitorSignOutAll,
     appointment_reference,
+    email_check,
     normal_email,
     tidy,
 )
@@ -75,9 +76,13 @@ def publish_invites(conn, keys, site: str, today: date | None = None) -> None:
         tables.invites.c.site == site, tables.invites.c.day >= (today - timedelta(days=1)).isoformat(),
         tables.invites.c.day <= (today + timedelta(days=1)).isoformat(),
         tables.invites.c.used_at.is_(None))).mappings().all()
-    publish(conn, keys, site_document("invites", site), {"site": site, "invites": [
+    # A visitor without their code proves the invitation is theirs with the address it was
+    # sent to: kiosks get only a salted, slow hash of it (a new salt each time).
+    salt = secrets.token_hex(16)
+    publish(conn, keys, site_document("invites", site), {"site": site, "email_salt": salt, "invites": [
         {"code": r["code"], "visitor": r["visitor"], "company": r["company"], "host_id": r["host_id"],
-         "host": r["host"], "date": r["day"], "email_masked": mask_email(r["email"])} for r in rows]})
+         "host": r["host"], "date": r["day"], "email_masked": mask_email(r["email"]),
+         "email_check": email_check(salt, r["email"])} for r in rows]})
 
 
 def publish_appointments(conn, keys, site: str, today: date | None = None) -> None:

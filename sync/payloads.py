@@ -20,6 +20,7 @@ central answers `rejected` and the kiosk dead-letters that record alone.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from datetime import date
@@ -39,7 +40,7 @@ from pydantic import (
     model_validator,
 )
 
-__all__ = ["Payload", "parse", "UnknownPayload", "ValidationError", "tidy", "normal_email", "KINDS"]
+__all__ = ["Payload", "parse", "UnknownPayload", "ValidationError", "tidy", "normal_email", "email_check", "KINDS"]
 
 # ----- the shared vocabularies -------------------------------------------------------------------
 # Every journey a kiosk offers, in the order its home screen shows them, with the name staff
@@ -108,6 +109,20 @@ def normal_email(text: str) -> str:
         return validate_email(text, check_deliverability=False, allow_smtputf8=False).ascii_email.lower()
     except EmailNotValidError as exc:
         raise ValueError("not an email address") from exc
+
+
+def email_check(salt: str, email: str) -> str:
+    """What an invitation carries in place of the address it was sent to: a slow, salted hash
+    (the salt is new each time a site's invitations are published), so a kiosk can check an
+    address a visitor types without ever holding the addresses. "" for no valid address."""
+    try:
+        address = normal_email(email.strip())
+    except ValueError:
+        return ""
+    return hashlib.pbkdf2_hmac("sha256", address.encode(), salt.encode(), EMAIL_CHECK_ROUNDS).hex()[:32]
+
+
+EMAIL_CHECK_ROUNDS = 20_000
 
 
 def _email_or_empty(text: str) -> str:

@@ -149,8 +149,8 @@ class Kiosk:
             target = keys.get(key) or keys.get(key.lower()) or keys.get(key.upper())
             assert target is not None, (f"no key {char!r} in {text!r} on the keyboard: {sorted(keys)} "
                                         f"(keyboard shown: {self.app.keyboard.shown}, on {self.screen})")
-            if char.isupper() and key not in keys and not self.app.keyboard.shift:
-                self.tap(keys["⇧"])
+            if char.isupper() and key not in keys and not self.app.keyboard.shift and "⇧" in keys:
+                self.tap(keys["⇧"])   # (a keyboard without shift, as for email, has one case)
                 target = {k.key: k for k in self.visible(KeyButton)}[key.lower()]
             self.tap(target)
 

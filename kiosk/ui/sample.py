@@ -15,6 +15,7 @@ from central.gazetteer import read_rows
 from central.keys import CouncilKeys
 from sync.crypto import canonical_json
 from sync.device import DeviceIdentity
+from sync.payloads import email_check
 from sync.protocol import SignedDocument, signed_body, site_document
 from sync.reference import ReferenceStore
 from sync.store import open_db
@@ -45,11 +46,13 @@ def prepare(data_dir: Path, site: str, day: date | None = None, n_hosts: int = 1
     staff = hosts(n_hosts)
     refs.accept(_signed(keys, "directory", {"hosts": [{k: h[k] for k in ("id", "name", "department")}
                                                       for h in staff]}))
+    salt = "sample-salt"
     invites = [{"code": i["code"], "visitor": i["visitor"], "company": i["company"], "host_id": staff[n]["id"],
                 "host": staff[n]["name"], "date": day.isoformat(),
-                "email_masked": i["email"][0] + "•••@" + i["email"].split("@")[1]}
+                "email_masked": i["email"][0] + "•••@" + i["email"].split("@")[1],
+                "email_check": email_check(salt, i["email"])}
                for n, i in enumerate(SAMPLE_INVITES)]
-    refs.accept(_signed(keys, site_document("invites", site), {"site": site, "invites": invites}))
+    refs.accept(_signed(keys, site_document("invites", site), {"site": site, "email_salt": salt, "invites": invites}))
     refs.accept(_signed(keys, site_document("appointments", site), {"site": site, "appointments": appointments(day)}))
     refs.accept(_signed(keys, "gazetteer", read_rows(gazetteer_rows()).data()))
     refs.accept(_signed(keys, "report-categories", document(DEFAULT_CATEGORIES, "https://central.example.gov.uk")))

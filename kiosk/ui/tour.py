@@ -106,7 +106,7 @@ def _visitors(app):
 def _visit_code(app):
     _visitors(app)
     app.visitors.show("code")
-    app.visitors.find_invite("smith")
+    app.visitors.find_invite("jane.smith@acme.exampel")   # a slip of the finger: not found
 
 
 def _visit_confirm(app):
@@ -170,7 +170,7 @@ def _visit_signout(app):
     _wipe(app)
     _visitors(app)
     app.visitors.begin_sign_out()
-    app.sm.get_screen("visit_signout").ids.name.text = "marta"
+    app.sm.get_screen("visit_signout").ids.name.text = "marta@keystonelegal.example"
 
 
 def _visit_goodbye(app):

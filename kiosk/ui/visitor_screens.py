@@ -295,14 +295,18 @@ class VisitWelcomeScreen(DoneScreen):
 class VisitSignoutScreen(CameraScreen):
     def on_pre_enter(self, *args):
         self.ids.name.forget()
-        self.ids.results.clear_widgets()
+        flow().leaving = []
         super().on_pre_enter(*args)
 
-    def show_results(self, typed: str) -> None:
+    def submit(self) -> None:
+        app().keyboard.close()
+        flow().find_own_visit(self.ids.name.text)
+
+    def refresh(self) -> None:
+        super().refresh()
         rows = self.ids.results
         rows.clear_widgets()
-        for visit in flow().find_on_site(typed)[:4]:
-            # On a public screen, only enough to recognise yourself: first name, initial, organisation.
+        for visit in flow().leaving:   # they gave the address or code: only their own visits
             parts = visit.name.split()
             short = parts[0] + (f" {parts[-1][0]}." if len(parts) > 1 else "")
             since = tr._("since {time}").format(time=flow().time_text(visit.checked_in_at))
@@ -398,6 +402,7 @@ class StaffRollCallScreen(KioskScreen):
                                             if person["host"] else "") if x)
             if not person["here"]:
                 detail += " · " + tr._("signed in at another kiosk")
-            row = ChoiceRow(title=person["name"], detail=detail, item_id=person["visit_id"], selected=person["safe"])
+            row = ChoiceRow(title=person["name"], detail=detail, item_id=person["visit_id"], selected=person["safe"],
+                            toggle=True)
             row.bind(on_release=lambda r: app().staff.toggle_safe(r.item_id))
             rows.add_widget(row)

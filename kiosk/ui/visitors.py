@@ -95,7 +95,9 @@ class VisitorFlow(JourneyFlow):
         self.camera.stop()
         self.form = WalkIn()
         self.invite = None
-        self.matches: list = []  # invitations matching a typed name
+        self.matches: list = []  # today's invitations sent to the address typed
+        self.email = ""          # the address they found their invitation with
+        self.leaving: list = []  # visits matching what was typed to sign out
         self.checked = None  # CheckedIn
         self.printed = ""  # kiosk.core.printing: PRINTED, NO_PRINTER or NOT_PRINTED
         self.left = None  # the Visit just signed out
@@ -148,45 +150,68 @@ class VisitorFlow(JourneyFlow):
 
     # ----- invited visitors -------------------------------------------------------------
     def use_invite_code(self, typed: str) -> None:
+        if self._too_many_guesses("code"):
+            return
         try:
             self.invite = self.desk.invites().find_code(typed)
         except InviteProblem as problem:
+            if problem.invite is None:   # not a code of ours: a guess
+                self.desk.guesses.failed()
             self.say(problem.message, "code")
             return
+        self.desk.guesses.succeeded()
         self.message = ""
         self.show("confirm")
 
+    def _too_many_guesses(self, field: str) -> bool:
+        wait = self.desk.guesses.wait_seconds()
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            self.message, self.field = tr.n_(
+                "Too many tries. Please wait {n} minute, or ask at the meet-and-greet point.",
+                "Too many tries. Please wait {n} minutes, or ask at the meet-and-greet point.",
+                minutes).format(n=minutes), field
+            self.refresh_screen()
+        return bool(wait)
+
     def find_invite(self, typed: str) -> None:
-        """A code or a name typed on the code screen."""
+        """The code, or the address the invitation was sent to, typed on the code screen. Nothing
+        of an invitation shows until one or the other is right (guesses are limited)."""
         text = typed.strip()
+        self.matches, self.email = [], ""
         if not text:
-            self.say(_("Please type the code from your invitation, or your name."), "code")
+            self.say(_("Please type the code from your invitation, or the email address it was sent to."), "code")
             return
-        book = self.desk.invites()
-        if len(codes.normalise_code(text)) == 6 and any(c.isdigit() for c in text):
+        if self._too_many_guesses("code"):
+            return
+        if "@" not in text:
             self.use_invite_code(text)
             return
-        self.matches = book.find_name(text)
-        if not self.matches:
-            if len(text.replace(" ", "")) < 3:
-                self.say(_("Please type at least three letters of your name."), "code")
-            else:
-                self.say(_("We could not find an invitation for that name today. Please check the spelling, "
-                         "or sign in without an invitation."), "code")
+        found = self.desk.invites().find_email(text)
+        if not found:
+            self.desk.guesses.failed()
+            self.say(_("We could not find an invitation for today sent to that address. Please check it, "
+                       "or sign in without an invitation."), "code")
             return
-        self.message = ""
-        screen = self.app.sm.current_screen
-        if screen is not None:
-            screen.refresh()
+        self.desk.guesses.succeeded()
+        self.email = text
+        if len(found) == 1:
+            self.invite = found[0]
+            self.show("confirm")
+            return
+        self.matches = found   # invited twice today: they choose which meeting
+        self.say()
 
     def choose_invite(self, code: str) -> None:
-        self.use_invite_code(code)
+        self.invite = next((i for i in self.matches if i.code == code), None)
+        if self.invite is not None:
+            self.show("confirm")
 
     def confirm_invite(self) -> None:
         if self.invite is None or self.checked is not None:
             return  # a second tap while the first is being handled
         try:
-            self.checked = self.desk.check_in_invite(self.invite)
+            self.checked = self.desk.check_in_invite(self.invite, self.email)
         except InviteProblem as problem:
             self.say(problem.message)
             return
@@ -335,8 +360,28 @@ class VisitorFlow(JourneyFlow):
         self.message = ""
         self.show("signout")
 
-    def find_on_site(self, typed: str) -> list:
-        return self.desk.register.find(typed)
+    def find_own_visit(self, typed: str) -> None:
+        """Sign-out without the badge: the address they signed in with, or their invitation code."""
+        text = typed.strip()
+        self.leaving = []
+        if not text:
+            self.say(_("Please type the email address you signed in with, or the code from your invitation."),
+                     "name")
+            return
+        if self._too_many_guesses("name"):
+            return
+        found = self.desk.register.find_own(text)
+        if not found:
+            self.desk.guesses.failed()
+            self.say(_("We could not find anyone signed in with that. Please scan your badge, or ask at the "
+                       "meet-and-greet point."), "name")
+            return
+        self.desk.guesses.succeeded()
+        if len(found) == 1:
+            self.sign_out(found[0].visit_id, "name")
+            return
+        self.leaving = found
+        self.say()
 
     def sign_out(self, visit_id: str, how: str) -> None:
         try:

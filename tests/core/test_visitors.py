@@ -19,10 +19,12 @@ from kiosk.core.visitors.badge import render_badge
 from kiosk.core.visitors.desk import VisitorDesk, WalkIn
 from kiosk.core.visitors.directory import Host, HostDirectory
 from kiosk.core.visitors.invites import InviteProblem
+from kiosk.core.attempts import Attempts
 from kiosk.core.forms import Invalid
 from kiosk.core.visitors.validation import clean_company, clean_email, clean_name, clean_vehicle
 from scanner.codes import read_codes
 from sync.crypto import canonical_json
+from sync.payloads import email_check
 from sync.outbox import Outbox
 from sync.protocol import SignedDocument, signed_body, site_document
 from sync.reference import ReferenceStore
@@ -61,9 +63,10 @@ def world(tmp_path):
              {"id": "h2", "name": "Łukasz Wójcik", "department": "Housing"},
              {"id": "h3", "name": "Gone Away", "department": "Finance", "active": False}]
     refs.accept(signed(keys, "directory", 1, {"hosts": staff}))
-    refs.accept(signed(keys, site_document("invites", SITE), 1, {"invites": [
+    refs.accept(signed(keys, site_document("invites", SITE), 1, {"email_salt": "s4lt", "invites": [
         {"code": "7KQ2M9", "visitor": "Jane Smith", "company": "Acme Ltd", "host_id": "h1", "host": "Priya Patel",
-         "date": TODAY.isoformat(), "email_masked": "j•••@acme.example"},
+         "date": TODAY.isoformat(), "email_masked": "j•••@acme.example",
+         "email_check": email_check("s4lt", "Jane.Smith@acme.example")},
         {"code": "OLD234", "visitor": "Old Visitor", "company": "", "host_id": "h1", "host": "Priya Patel",
          "date": "2026-11-20"},
         {"code": "NEXT45", "visitor": "Next Visitor", "company": "", "host_id": "h1", "host": "Priya Patel",
@@ -177,8 +180,33 @@ def test_invites_are_found_by_code_however_typed(world):
     book = world["desk"].invites()
     for typed in ("7KQ2M9", "7kq2m9", "7KQ-2M9", " 7kq 2m9 "):
         assert book.find_code(typed).visitor == "Jane Smith"
-    assert [i.code for i in book.find_name("jane")] == ["7KQ2M9"]
-    assert book.find_name("ja") == []
+
+
+def test_without_the_code_an_invitation_shows_only_for_the_address_it_was_sent_to(world):
+    book = world["desk"].invites()
+    assert not hasattr(book, "find_name")   # a name alone never lists anyone's invitation
+    for typed in ("jane.smith@acme.example", " JANE.SMITH@ACME.EXAMPLE "):
+        assert [i.code for i in book.find_email(typed)] == ["7KQ2M9"]
+    for wrong in ("jane.smith@acme.exampel", "jane@acme.example", "Jane Smith", "", "@"):
+        assert book.find_email(wrong) == []
+    # The published check is salted: the same address under another salt does not match.
+    assert email_check("s4lt", "jane.smith@acme.example") != email_check("other", "jane.smith@acme.example")
+    assert email_check("s4lt", "not an address") == ""
+
+
+def test_guesses_at_codes_are_limited():
+    now = [0.0]
+    guard = Attempts(limit=3, window=60, wait=120, clock=lambda: now[0])
+    guard.failed(); guard.failed()
+    assert guard.wait_seconds() == 0
+    guard.succeeded(); guard.failed(); guard.failed()
+    assert guard.wait_seconds() == 0          # a success starts the count again
+    guard.failed()
+    assert guard.wait_seconds() == 120
+    now[0] = 119.6
+    assert guard.wait_seconds() == 0 and not Attempts().wait_seconds()
+    now[0] = 500; guard.failed(); now[0] = 561; guard.failed(); guard.failed()
+    assert guard.wait_seconds() == 0          # failures older than the window are forgotten
 
 
 @pytest.mark.parametrize("code, words", [("OLD234", "earlier day"), ("NEXT45", "later day"),
@@ -218,6 +246,21 @@ def test_a_walk_in_is_queued_and_on_the_register_together(world):
     assert [v.name for v in desk.register.on_site()] == ["Jo Bloggs"]
     assert desk.register.find("blo")[0].visit_id == checked.visit.visit_id
     assert desk.register.already_here("jo bloggs") is not None
+
+
+def test_a_visitor_signs_out_without_the_badge_only_with_what_only_they_know(world):
+    desk = world["desk"]
+    walker = walk_in(desk, email="jo@bloggs.example").visit
+    invited = desk.check_in_invite(desk.invites().find_code("7KQ2M9")).visit
+    register = desk.register
+    assert [v.visit_id for v in register.find_own(" JO@Bloggs.example ")] == [walker.visit_id]
+    assert [v.visit_id for v in register.find_own("7kq-2m9")] == [invited.visit_id]
+    for guess in ("Jo Bloggs", "bloggs", "jo@bloggs.exampel", "ZZZZZZ", "", "@"):
+        assert register.find_own(guess) == []
+    # Found by its code, the invitation's address was never known here; the walk-in's is kept
+    # only as a keyed hash (the register is also encrypted, see the test below).
+    assert walker.email_index == register.email_index("jo@bloggs.example") and invited.email_index == ""
+    assert register.email_index("not an address") == "" and register.email_index("") == ""
 
 
 def test_nothing_personal_is_readable_in_the_data_folder(world):

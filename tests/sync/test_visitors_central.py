@@ -3,6 +3,7 @@ and a real SMTP server on loopback (aiosmtpd) receiving the host's email."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 
@@ -60,6 +61,13 @@ def test_an_invited_visitor_reaches_central_and_their_host_gets_one_email(office
     desk, worker, _client, refs = kiosk
     book = desk.invites()
     invite = next(iter(book.invites.values()))
+    # The kiosk holds no invited visitor's address, only a salted check of it: typing the
+    # address finds the invitation, a name or a near-miss finds nothing.
+    (address,) = central_db(office).execute("SELECT email FROM invites WHERE code = ?", [invite.code]).fetchone()
+    published = json.dumps(refs.get(site_document("invites", SITE)))
+    assert address not in published and address.split("@")[0] not in published
+    assert [i.code for i in book.find_email(address.upper())] == [invite.code]
+    assert book.find_email(address + "x") == [] and book.find_email(invite.visitor) == []
     checked = desk.check_in_invite(book.find_code(invite.code))
     before = len(inbox.messages)
     # Central stores it but the answer is lost; the worker sends it again: stored once, one email.

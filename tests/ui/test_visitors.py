@@ -213,7 +213,7 @@ def test_bad_input_gets_kind_messages_and_nothing_is_stored(kiosk, office, tmp_p
     start_visitors(kiosk)
     kiosk.until(lambda: "not one of ours" in kiosk.app.sm.current_screen.message, what="a foreign QR code")
     kiosk.app.visitors.camera.source = "none"
-    kiosk.tap(kiosk.button("Type my invitation code"))
+    kiosk.tap(kiosk.button("Find my invitation"))
     type_into(kiosk, field(kiosk, "code"), "ZZ9ZZZ")
     kiosk.app.keyboard.close()
     kiosk.settle()
@@ -334,4 +334,81 @@ def test_failing_storage_keeps_the_visitor_on_screen_with_a_kind_message(kiosk, 
     kiosk.tap(kiosk.button("Yes, sign me in"))
     assert kiosk.screen == "visit_welcome" and outbox.storage_error is None
     assert outbox.db.execute(checkins).fetchone()[0] == before + 1
+    kiosk.app.finish()
+
+
+def test_without_a_code_only_the_invited_address_finds_an_invitation_and_signs_out(kiosk, office):
+    """Nothing of anyone's invitation shows to a name; the address it was sent to finds it,
+    and the same address signs the visitor out without the badge. Guesses are limited."""
+    from datetime import date
+
+    address = "ottilie.brandt@harbour.example"
+    start_visitors(kiosk)
+    host = kiosk.app.visitors.desk.directory().hosts[5]
+    made = office.cli("invite", "--site", SITE, "--visitor", "Ottilie Brandt", "--host-id", host.id,
+                      "--date", date.today().isoformat(), "--email", address)
+    assert made.returncode == 0, made.stderr
+    worker = kiosk.app.sync.worker
+    every, worker.reference_seconds = worker.reference_seconds, 0   # fetch the new list at once
+    try:
+        worker.nudge()
+        kiosk.until(lambda: any(i.visitor == "Ottilie Brandt" for i in unused_invites(kiosk)), 30,
+                    what="the new invitation at the kiosk")
+    finally:
+        worker.reference_seconds = every
+    invite = next(i for i in unused_invites(kiosk) if i.visitor == "Ottilie Brandt")
+    kiosk.tap(kiosk.button("Find my invitation"))
+    assert kiosk.screen == "visit_code"
+    code = field(kiosk, "code")
+    for guess in invite.visitor.split():   # a first or a last name
+        code.text = ""
+        type_into(kiosk, code, guess)
+        kiosk.app.keyboard.close()
+        kiosk.settle()
+        kiosk.tap(kiosk.button("Find"))
+        assert kiosk.screen == "visit_code" and not kiosk.visible(ChoiceRow)
+        assert invite.visitor not in " ".join(label.text for label in kiosk.visible(Notice))
+        assert code.error                                  # the field to fix is marked
+    code.text = ""
+    type_into(kiosk, code, address)
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Find"))
+    assert kiosk.screen == "visit_confirm" and kiosk.app.sm.current_screen.visitor == invite.visitor
+    kiosk.tap(kiosk.button("Yes, sign me in"))
+    assert kiosk.screen == "visit_welcome"
+    kiosk.app.finish()
+    kiosk.settle()
+    if kiosk.screen == "feedback":
+        kiosk.tap(kiosk.button("No thanks"))
+    # Signing out without the badge: a name is not enough, the address is.
+    start_visitors(kiosk)
+    kiosk.tap(kiosk.button("Sign out"))
+    assert kiosk.screen == "visit_signout"
+    name = field(kiosk, "name")
+    type_into(kiosk, name, invite.visitor.split()[-1])
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Sign me out"))
+    assert kiosk.screen == "visit_signout" and not kiosk.visible(ChoiceRow)
+    name.text = ""
+    type_into(kiosk, name, address)
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(kiosk.button("Sign me out"))
+    assert kiosk.screen == "visit_goodbye"
+    synced(kiosk, office, "SELECT 1 FROM visits WHERE name = ? AND signed_out_at IS NOT NULL", [invite.visitor])
+    kiosk.app.finish()
+    kiosk.settle()
+    if kiosk.screen == "feedback":
+        kiosk.tap(kiosk.button("No thanks"))
+    # Guess after guess at codes gets a pause, not an answer.
+    desk = kiosk.app.visitors.desk
+    for _n in range(desk.guesses.limit):
+        desk.guesses.failed()
+    start_visitors(kiosk)
+    kiosk.app.visitors.find_invite(invite.code)
+    assert "Too many tries" in kiosk.app.visitors.message and kiosk.app.visitors.invite is None
+    kiosk.app.visitors.find_own_visit(address)
+    assert "Too many tries" in kiosk.app.visitors.message and kiosk.screen == "visit_start"
     kiosk.app.finish()

@@ -21,6 +21,7 @@ from kiosk.core import KioskError
 from kiosk.core.printing import Printer, PrintError
 from kiosk.core.visitors import _, codes
 from kiosk.core.visitors.appointments import Appointment, AppointmentBook
+from kiosk.core.attempts import Attempts
 from kiosk.core.drawing import label_pdf
 from kiosk.core.visitors.badge import Badge, render_badge
 from kiosk.core.visitors.directory import Host, HostDirectory
@@ -107,6 +108,7 @@ class VisitorDesk:
         self.outbox = outbox
         self.references = references
         self.settings = settings  # kiosk.core.config.VisitorSettings
+        self.guesses = Attempts()   # invitation codes and addresses, and sign-out by address or code
         self.printer = printer
         self.site = site
         self.device = device
@@ -135,14 +137,15 @@ class VisitorDesk:
         return AppointmentBook.from_reference(data, self.today(), arrived)
 
     # ----- checking in ------------------------------------------------------------------
-    def check_in_invite(self, invite: Invite) -> CheckedIn:
-        """Check in an invited visitor (the invitation already found for today)."""
+    def check_in_invite(self, invite: Invite, email: str = "") -> CheckedIn:
+        """Check in an invited visitor (the invitation already found for today; `email`, the
+        address they found it with, if they did: they may sign out with it)."""
         for visit in self.register.on_site():
             if visit.invite_code == invite.code:
                 return CheckedIn(visit, "", self.online() is not True)  # a second tap: the same visit
         payload = {"type": "invite", "invite_code": invite.code, "name": invite.visitor, "company": invite.company,
                    "host_id": invite.host_id, "host_name": invite.host, "purpose": "meeting"}
-        return self._check_in(payload, {}, invite_code=invite.code)
+        return self._check_in(payload, {}, invite_code=invite.code, email=email)
 
     def check_in_walk_in(self, form: WalkIn) -> CheckedIn:
         form = form.check_about()
@@ -157,14 +160,14 @@ class VisitorDesk:
                    "host_id": form.host.id, "host_name": form.host.name, "purpose": form.purpose,
                    "vehicle": vehicle, "photo_consent": bool(form.photo_consent and "photo.jpg" in attachments),
                    "returning": form.returning, "rules_version": RULES_VERSION}
-        return self._check_in(payload, attachments)
+        return self._check_in(payload, attachments, email=form.email)
 
-    def _check_in(self, payload: dict, attachments: dict, invite_code: str = "") -> CheckedIn:
+    def _check_in(self, payload: dict, attachments: dict, invite_code: str = "", email: str = "") -> CheckedIn:
         now = self.clock()
         visit_id = new_id()
         visit = Visit(visit_id=visit_id, name=payload["name"], company=payload["company"],
                       host=payload["host_name"], host_id=payload["host_id"], kind=payload["type"],
-                      checked_in_at=now, invite_code=invite_code)
+                      checked_in_at=now, invite_code=invite_code, email_index=self.register.email_index(email))
         offline = self.online() is not True  # not yet known counts as offline: promise nothing
         record = payloads.VisitorCheckIn(**payload, visit_id=visit_id, site=self.site, device=self.device,
                                          checked_in_at=_moment(now), kiosk_offline=offline)

@@ -5,6 +5,10 @@
     ...     "email_masked": "j•••@acme.co.uk"}]}, today=date(2026, 11, 22))
     >>> book.find_code("7kq-2m9").visitor
     'Jane Smith'
+
+Without the code, a visitor proves an invitation is theirs with the address it was sent to:
+the kiosk holds only a salted hash of it (`email_check`), never the address, and shows no
+invitation to anyone who has not given one or the other.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import date
 from kiosk.core import KioskError
 from kiosk.core.visitors import _
 from kiosk.core.visitors.codes import normalise_code
-from kiosk.core.visitors.directory import fold
+from sync.payloads import email_check
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Invite:
     host: str
     date: date
     email_masked: str = ""
+    email_check: str = ""   # sync.payloads.email_check of the address it was sent to
 
 
 class InviteProblem(KioskError):
@@ -39,10 +44,11 @@ class InviteProblem(KioskError):
 
 
 class InviteBook:
-    def __init__(self, invites: list[Invite], today: date, used: set[str] | None = None) -> None:
+    def __init__(self, invites: list[Invite], today: date, used: set[str] | None = None, email_salt: str = "") -> None:
         self.invites = {i.code: i for i in invites}
         self.today = today
         self.used = used or set()
+        self.email_salt = email_salt
 
     @classmethod
     def from_reference(cls, data: dict | None, today: date, used: set[str] | None = None) -> "InviteBook":
@@ -52,10 +58,11 @@ class InviteBook:
                 invites.append(Invite(code=normalise_code(raw["code"]), visitor=raw["visitor"],
                                       company=raw.get("company", ""), host_id=str(raw["host_id"]),
                                       host=raw["host"], date=date.fromisoformat(raw["date"]),
-                                      email_masked=raw.get("email_masked", "")))
+                                      email_masked=raw.get("email_masked", ""),
+                                      email_check=str(raw.get("email_check", ""))))
             except (KeyError, ValueError, TypeError):
                 continue  # one bad entry never hides the others
-        return cls(invites, today, used)
+        return cls(invites, today, used, str((data or {}).get("email_salt", "")))
 
     def find_code(self, typed: str) -> Invite:
         """The invitation for a typed or scanned code, usable today; else `InviteProblem`."""
@@ -75,12 +82,10 @@ class InviteBook:
                                   "and came back, please sign in without an invitation."), invite)
         return invite
 
-    def find_name(self, typed: str) -> list[Invite]:
-        """Today's unused invitations whose visitor name matches what was typed (3+ letters)."""
-        query = fold(typed)
-        if len(query.replace(" ", "")) < 3:
+    def find_email(self, typed: str) -> list[Invite]:
+        """Today's unused invitations sent to the address typed (none for no valid address)."""
+        if not self.email_salt:
             return []
-        terms = query.split()
+        check = email_check(self.email_salt, typed)
         return [i for i in self.invites.values()
-                if i.date == self.today and i.code not in self.used
-                and all(any(w.startswith(t) for w in fold(i.visitor).split()) for t in terms)]
+                if check and i.email_check == check and i.date == self.today and i.code not in self.used]

@@ -13,7 +13,9 @@ import time
 from dataclasses import asdict, dataclass
 
 from kiosk.core.visitors import store
+from kiosk.core.visitors.codes import normalise_code
 from kiosk.core.visitors.directory import fold
+from sync.payloads import normal_email
 from sync.vault import Vault
 
 
@@ -29,6 +31,7 @@ class Visit:
     invite_code: str = ""
     safe_at: float | None = None
     printed: bool = False
+    email_index: str = ""   # Vault.index of the address they signed in with, if they gave one
 
 
 class OnSiteRegister:
@@ -81,12 +84,27 @@ class OnSiteRegister:
         return self.db.execute("SELECT COUNT(*) FROM register").fetchone()[0]
 
     def find(self, typed: str) -> list[Visit]:
-        """Visitors on site whose name starts with what was typed (a first or last name)."""
+        """Visitors on site whose name starts with what was typed (for staff, never residents)."""
         terms = fold(typed).split()
         if not terms or sum(len(t) for t in terms) < 2:
             return []
         return [v for v in self.on_site() if all(any(w.startswith(t) for w in fold(v.name).split())
                                                  for t in terms)]
+
+    def email_index(self, email: str) -> str:
+        """The keyed hash a visit keeps of the address given ("" for none or not an address)."""
+        try:
+            return self.vault.index(normal_email(email.strip())) if email.strip() else ""
+        except ValueError:
+            return ""
+
+    def find_own(self, typed: str) -> list[Visit]:
+        """Visitors on site who gave what was typed: the address they signed in with, or their
+        invitation's code. Only the visitor knows either (sign-out without the badge)."""
+        index = self.email_index(typed) if "@" in typed else ""
+        code = normalise_code(typed) if "@" not in typed else ""
+        return [v for v in self.on_site()
+                if (index and v.email_index == index) or (code and v.invite_code and v.invite_code == code)]
 
     def already_here(self, name: str) -> Visit | None:
         row = self.db.execute("SELECT visit_id, checked_in_at, details, safe_at, printed FROM register "
