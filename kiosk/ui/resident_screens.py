@@ -184,7 +184,7 @@ class SuContactScreen(SignupScreen):
                    "text": tr._("To your mobile") if signup().signup.mobile else tr._("Add a mobile number first"),
                    "post": tr._("To your address")}
         for method in CONTACT_METHODS:
-            row = ChoiceRow(title=contact_label(method), detail=details[method], item_id=method,
+            row = ChoiceRow(title=contact_label(method), detail=details[method], item_id=method, toggle=True,
                             selected=method in self.chosen)
             row.bind(on_release=lambda r: self.toggle(r.item_id))
             box.add_widget(row)

@@ -385,6 +385,7 @@ class ChoiceRow(ButtonBehavior, BoxLayout):
     detail = StringProperty("")
     item_id = StringProperty("")
     selected = BooleanProperty(False)
+    toggle = BooleanProperty(False)   # ticked on and off in place (a checkbox), not a way onward
     keyboard_focus = BooleanProperty(False)
 
 

@@ -123,3 +123,24 @@ def test_button_label_escapes_markup():
     button = KioskButton(label="[b]not bold[/b]", icon="search")
     assert "&bl;b&br;not bold" in button.text
     assert theme.icon_font in button.text
+
+
+def test_a_toggle_row_is_a_checkbox_and_a_choice_row_a_way_onward():
+    """Ticking something on and off must not look like moving on: a toggle has a square box
+    (ticked when chosen) and no arrow; a row that moves on has the arrow and no box."""
+    from kivy.uix.label import Label
+
+    from kiosk.ui.theme import ICONS
+    from kiosk.ui.widgets import ChoiceRow
+
+    def marks(row):
+        EventLoop.idle()
+        shown = [w for w in row.children if isinstance(w, Label) and w.width > 0 and w.opacity > 0]
+        return ["box" if w.size[0] == w.size[1] else "arrow" for w in shown], " ".join(w.text for w in shown)
+
+    onward = ChoiceRow(title="Council Tax")
+    assert marks(onward)[0] == ["arrow"] and ICONS["next"] in marks(onward)[1]
+    toggle = ChoiceRow(title="Email", toggle=True)
+    assert marks(toggle)[0] == ["box"] and ICONS["check"] not in marks(toggle)[1]
+    toggle.selected = True
+    assert marks(toggle)[0] == ["box"] and ICONS["check"] in marks(toggle)[1] and ICONS["next"] not in marks(toggle)[1]
