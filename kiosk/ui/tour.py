@@ -147,14 +147,19 @@ def _visit_purpose(app):
     app.visitors.host_done()
 
 
-def _visit_extras(app):
+def _visit_vehicle(app):
     _visit_purpose(app)
     app.sm.get_screen("visit_purpose").choose_purpose("meeting")
 
 
+def _visit_photo(app):
+    _visit_vehicle(app)
+    app.visitors.vehicle_done("KL70 ABC")
+
+
 def _visit_rules(app):
-    _visit_extras(app)
-    app.visitors.extras_done("KL70 ABC")
+    _visit_photo(app)
+    app.visitors.photo_done()
     pad = app.sm.get_screen("visit_rules").ids.pad
     pad.strokes = [[(0.1, 0.4), (0.2, 0.7), (0.3, 0.3), (0.4, 0.6), (0.5, 0.35), (0.6, 0.65), (0.75, 0.4)]]
     pad._draw()
@@ -483,7 +488,8 @@ STEPS = [
     ("visit-about-problem", _visit_about),
     ("visit-host", _visit_host),
     ("visit-purpose", _visit_purpose),
-    ("visit-extras", _visit_extras),
+    ("visit-vehicle", _visit_vehicle),
+    ("visit-photo", _visit_photo),
     ("visit-rules", _visit_rules),
     ("visit-welcome", _visit_welcome),
     ("visit-signout", _visit_signout),

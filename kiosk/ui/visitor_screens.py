@@ -183,16 +183,21 @@ class VisitPurposeScreen(FlowScreen):
         flow().purpose_done()
 
 
-class VisitExtrasScreen(CameraScreen):
+class VisitVehicleScreen(FlowScreen):
+    def on_pre_enter(self, *args):
+        self.ids.vehicle.text = flow().form.vehicle
+        super().on_pre_enter(*args)
+
+    def submit(self) -> None:
+        app().keyboard.close()
+        flow().vehicle_done(self.ids.vehicle.text)
+
+
+class VisitPhotoScreen(CameraScreen):
     photo = BooleanProperty(False)  # showing the camera for a photo
     taken = BooleanProperty(False)
-    ask_vehicle = BooleanProperty(True)
-    ask_photo = BooleanProperty(True)
 
     def on_pre_enter(self, *args):
-        settings = app().device_config.visitors
-        self.ask_vehicle, self.ask_photo = settings.ask_vehicle, settings.ask_photo and flow().camera.available
-        self.ids.vehicle.text = flow().form.vehicle
         self.taken = flow().form.photo_jpeg is not None
         self.photo = False
         super().on_pre_enter(*args)
@@ -219,7 +224,7 @@ class VisitExtrasScreen(CameraScreen):
             self.refresh()
 
     def submit(self) -> None:
-        flow().extras_done(self.ids.vehicle.text)
+        flow().photo_done()
 
 
 class VisitRulesScreen(FlowScreen):

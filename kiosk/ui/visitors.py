@@ -65,7 +65,7 @@ class VisitorFlow(JourneyFlow):
     prefix = "visit_"
     screens = {"start": "VisitStartScreen", "code": "VisitCodeScreen", "confirm": "VisitConfirmScreen",
                "about": "VisitAboutScreen", "host": "VisitHostScreen", "purpose": "VisitPurposeScreen",
-               "extras": "VisitExtrasScreen", "rules": "VisitRulesScreen", "welcome": "VisitWelcomeScreen",
+               "vehicle": "VisitVehicleScreen", "photo": "VisitPhotoScreen", "rules": "VisitRulesScreen", "welcome": "VisitWelcomeScreen",
                "signout": "VisitSignoutScreen", "goodbye": "VisitGoodbyeScreen"}
     ends = steps.ENDS
 
@@ -114,8 +114,15 @@ class VisitorFlow(JourneyFlow):
     def completed(self) -> bool:
         return self.checked is not None or self.left is not None
 
+    def shows(self, step: str) -> bool:
+        """Whether an optional walk-in step is asked at this site (kiosk.core.journeys.visitors)."""
+        settings = self.app.device_config.visitors
+        if step == "vehicle":
+            return settings.ask_vehicle
+        return settings.ask_photo and self.camera.available
+
     def position(self, step: str):
-        return steps.position(step)
+        return steps.position(step, self.shows)
 
     def start_camera(self) -> None:
         """Called by screens that show the camera: codes read go to `scanned`."""
@@ -293,7 +300,7 @@ class VisitorFlow(JourneyFlow):
             self.send_back(problem)
             return
         self.message = ""
-        self.show("extras")
+        self.show(steps.after("purpose", self.shows))
 
     def send_back(self, problem: Invalid) -> None:
         """Show `problem` on the step that asks for its field (going back to it if need be)."""
@@ -323,7 +330,7 @@ class VisitorFlow(JourneyFlow):
         self.form.photo_jpeg = None
         self.form.photo_consent = False
 
-    def extras_done(self, vehicle: str) -> None:
+    def vehicle_done(self, vehicle: str) -> None:
         from kiosk.core.visitors.validation import clean_vehicle
 
         try:
@@ -331,9 +338,13 @@ class VisitorFlow(JourneyFlow):
         except Invalid as problem:
             self.say(problem.message, problem.field)
             return
+        self.message = ""
+        self.show(steps.after("vehicle", self.shows))
+
+    def photo_done(self) -> None:
         self.camera.stop()
         self.message = ""
-        self.show("rules")
+        self.show(steps.after("photo", self.shows))
 
     def rules_done(self, strokes) -> None:
         if self.checked is not None:
@@ -398,7 +409,7 @@ class VisitorFlow(JourneyFlow):
 
     # ----- going back -------------------------------------------------------------------
     def back(self) -> bool:
-        target = steps.back(self.step, checked_in=self.checked is not None)
+        target = steps.back(self.step, self.checked is not None, self.shows)
         if target is None:
             return False
         self.show(target, "right")

@@ -41,19 +41,23 @@ def test_a_path_skips_optional_steps_both_ways_and_numbers_only_those_shown():
     assert path.first(every) == "a"
 
 
-def test_walk_in_visitor_steps():
-    order = ["about", "host", "purpose", "extras", "rules"]
-    assert [visitors.position(s) for s in order] == [(n, 5) for n in range(1, 6)]
-    assert [visitors.back(s, checked_in=False) for s in order] == ["start", "about", "host", "purpose", "extras"]
+@pytest.mark.parametrize("vehicle, photo", [(True, True), (True, False), (False, True), (False, False)])
+def test_walk_in_visitor_steps(vehicle, photo):
+    shows = {"vehicle": vehicle, "photo": photo}.get
+    order = ["about", "host", "purpose"] + ["vehicle"] * vehicle + ["photo"] * photo + ["rules"]
+    assert [visitors.position(s, shows) for s in order] == [(n, len(order)) for n in range(1, len(order) + 1)]
+    assert [visitors.back(s, False, shows) for s in order] == ["start", *order[:-1]]
+    assert [visitors.after(s, shows) for s in order[:-1]] == order[1:]   # one question a page
     for side in ("code", "confirm", "signout"):
-        assert visitors.back(side, checked_in=False) == "start"
-        assert visitors.position(side) is None
-    assert visitors.back("start", checked_in=False) is None
+        assert visitors.back(side, False, shows) == "start"
+        assert visitors.position(side, shows) is None
+    assert visitors.back("start", False, shows) is None
     # Once checked in, Back never reopens the form behind the welcome.
-    assert visitors.back("rules", checked_in=True) is None
-    assert visitors.back("welcome", checked_in=False) is None and visitors.back("goodbye", checked_in=False) is None
+    assert visitors.back("rules", True, shows) is None
+    assert visitors.back("welcome", False, shows) is None and visitors.back("goodbye", False, shows) is None
     # A problem found at the end sends them to the step that asks for it.
-    assert [visitors.step_for(f) for f in ("email", "host", "purpose", "vehicle")] == ["about", "host", "purpose", "extras"]
+    assert [visitors.step_for(f) for f in ("email", "host", "purpose", "vehicle", "photo")] == [
+        "about", "host", "purpose", "vehicle", "photo"]
     assert visitors.step_for("nonsense") is None
     assert visitors.appointment_back("start") is None
 

@@ -311,7 +311,7 @@ def test_wipes_leave_no_old_screens_behind(kiosk):
 
     def visit_and_wipe():
         kiosk.tap_at(640, 400)
-        for name in ("visit_extras", "visit_rules", "info_topics", "staff_panel"):
+        for name in ("visit_vehicle", "visit_photo", "visit_rules", "info_topics", "staff_panel"):
             kiosk.app.sm.get_screen(name)  # built, as a visitor passing through would
         kiosk.app.finish()
         kiosk.wait(0.5)

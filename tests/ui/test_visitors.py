@@ -125,7 +125,8 @@ def test_a_walk_in_visitor_in_seven_screens_and_nothing_readable_left(kiosk, off
     kiosk.tap(kiosk.button("Next"))
     assert kiosk.screen == "visit_purpose"     # one question a page
     kiosk.tap(kiosk.button("A meeting"))        # one tap answers it
-    assert kiosk.screen == "visit_extras"
+    assert kiosk.screen == "visit_vehicle"
+    assert kiosk.app.sm.current_screen.step_text == "Step 4 of 5"   # no camera here: no photo page
     type_into(kiosk, field(kiosk, "vehicle"), "ZQ71 ABC")
     kiosk.app.keyboard.close()
     kiosk.settle()
@@ -189,7 +190,10 @@ def test_a_badge_photo_is_taken_only_with_consent_and_sent_sealed(kiosk, office,
     flow.choose_purpose("meeting")
     flow.purpose_done()
     kiosk.until_still()
-    assert kiosk.screen == "visit_extras" and flow.form.photo_jpeg is None  # nothing without asking
+    assert kiosk.screen == "visit_vehicle"
+    kiosk.tap(kiosk.button("Next"))               # no vehicle: the next question, on its own page
+    assert kiosk.screen == "visit_photo" and flow.form.photo_jpeg is None  # nothing without asking
+    assert kiosk.app.sm.current_screen.step_text == "Step 5 of 6"
     kiosk.tap(kiosk.button("Yes, take my photo"))
     kiosk.until(lambda: flow.camera.snapshot() is not None, what="the camera")
     kiosk.tap(kiosk.button("Take the photo now"))
