@@ -57,6 +57,8 @@ class KioskApp(App):
 
     title = "hubkiosk"
     show_navigation = BooleanProperty(False)
+    show_back = BooleanProperty(True)
+    show_home = BooleanProperty(True)
     status_line = StringProperty("")
     keyboard = ObjectProperty(None, allownone=True)
 
@@ -141,7 +143,8 @@ class KioskApp(App):
         """Show screen `name`, or refresh it if it is already showing."""
         self.keyboard.close()
         self.keynav.clear()
-        self.show_navigation = self.sm.get_screen(name).navigation
+        screen = self.sm.get_screen(name)
+        self.show_navigation, self.show_back, self.show_home = screen.navigation, screen.back_button, screen.home_button
         if self.sm.current == name:
             self.sm.current_screen.refresh()
             return

@@ -36,10 +36,13 @@ class FeedbackScreen(KioskScreen):
         self._show()
         super().on_pre_enter(*args)
 
+    home_button = False   # Home, Finish and "No thanks" would all end the visit: two are enough
+
     def _show(self) -> None:
         q = self.questions
         self.step, self.number, self.total = q.step, q.number, q.total
         self.thanked = q.step == "thanks"
+        app().show_back = self.number > 1 and not self.thanked   # Back: the question before
 
     def on_enter(self, *args):
         super().on_enter(*args)

@@ -77,8 +77,10 @@ class LazyScreenManager(ScreenManager, StencilView):
 class KioskScreen(Screen):
     """Base screen: `refresh()` redraws text built in Python (after a language change)."""
 
-    #: Whether the bottom bar shows Back / Home / Finish on this screen.
+    #: Whether the bottom bar shows Back / Home / Finish on this screen, and of them Back and Home.
     navigation = True
+    back_button = True
+    home_button = True
 
     def refresh(self) -> None:
         """Rebuild content that kv rules cannot re-translate by themselves."""
@@ -142,6 +144,7 @@ class AttractScreen(KioskScreen):
 
 
 class HomeScreen(KioskScreen):
+    back_button = home_button = False   # already home: Finish is the way out
     def refresh(self) -> None:
         grid = self.ids.tiles
         grid.clear_widgets()

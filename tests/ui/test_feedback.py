@@ -7,7 +7,7 @@ import sqlite3
 
 from kivy.core.window import Window
 
-from kiosk.ui.widgets import Notice
+from kiosk.ui.widgets import KioskButton, Notice
 
 
 def answers(kiosk) -> int:
@@ -32,6 +32,9 @@ def test_an_answer_reaches_central_and_the_kiosk_clears(kiosk, office):
     kiosk.until_still()
     screen = kiosk.app.sm.current_screen
     assert screen.step == "found" and kiosk.button("Yes") and kiosk.button("No")   # one question at a time
+    # Only the ways out that differ: no Back before the first question, no Home beside Finish.
+    shown = [b.label for b in kiosk.visible(KioskButton)]
+    assert "Back" not in shown and "Home" not in shown and "Finish" in shown and "No thanks" in shown
     kiosk.tap(kiosk.button("Skip this question"))
     kiosk.tap(kiosk.button("Skip this question"))
     assert screen.step == "comment"
@@ -40,7 +43,7 @@ def test_an_answer_reaches_central_and_the_kiosk_clears(kiosk, office):
         "Please choose an answer first, or touch “No thanks”."]
     kiosk.tap(kiosk.button("Back"))
     kiosk.tap(kiosk.button("Back"))
-    assert screen.step == "found"
+    assert screen.step == "found" and "Back" not in [b.label for b in kiosk.visible(KioskButton)]
     kiosk.tap(kiosk.button("Yes"))
     assert screen.step == "stars"
     kiosk.tap(kiosk.button("4"))
