@@ -121,6 +121,10 @@ class FeedbackQuestions:
         self.step = self.STEPS[self.STEPS.index(self.step) - 1]
         return True
 
+    def given(self, comment: str = "") -> bool:
+        """Whether there is anything to send (skipping everything sends nothing, and is fine)."""
+        return self.found is not None or self.stars is not None or bool(" ".join((comment or "").split()))
+
     def finish(self, comment: str = "") -> Feedback:
         """The answer to send (checked: `Invalid` if nothing at all was given); then thanks."""
         answer = Feedback(self.journey, found=self.found, stars=self.stars, comment=comment).checked()

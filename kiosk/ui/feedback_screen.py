@@ -94,6 +94,9 @@ class FeedbackScreen(KioskScreen):
     def send(self) -> None:
         if self.step != "comment":
             return
+        if not self.questions.given(self.ids.comment.text):
+            app().wipe()   # every question skipped: nothing to send, and nothing more to ask
+            return
         try:
             answer = self.questions.finish(self.ids.comment.text)
             app().send_feedback(answer)

@@ -23,11 +23,23 @@ def test_every_question_can_be_skipped_but_an_empty_answer_is_not_sent():
     q = FeedbackQuestions("information")
     q.answer_found(None)
     q.answer_stars(None)
+    assert not q.given("") and not q.given("  \n ")   # the screen then just lets them go
+    assert q.given("Clear")
     with pytest.raises(Invalid) as problem:
         q.finish("")
     assert problem.value.field == "found"
     assert q.step == "comment"          # still on the last question, nothing lost
     assert q.finish("Clear").comment == "Clear"
+
+
+def test_any_answer_is_something_to_send():
+    q = FeedbackQuestions("report")
+    q.answer_found(False)
+    assert q.given("")
+    q = FeedbackQuestions("report")
+    q.answer_found(None)
+    q.answer_stars(3)
+    assert q.given("")
 
 
 def test_back_goes_to_the_question_before_and_keeps_the_answers():
