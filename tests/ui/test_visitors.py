@@ -330,6 +330,7 @@ def test_failing_storage_keeps_the_visitor_on_screen_with_a_kind_message(kiosk, 
         kiosk.tap(kiosk.button("Yes, sign me in"))
         assert kiosk.screen == "visit_confirm"
         assert kiosk.app.sm.current_screen.message == CANNOT_SAVE
+        assert kiosk.button("Yes, sign me in").kind == "secondary"   # no longer the way on
         assert "Cannot save" in kiosk.app.status_line
         assert kiosk.app.visitors.checked is None and outbox.waiting() <= waiting
         assert outbox.db.execute(checkins).fetchone()[0] == before
