@@ -13,6 +13,7 @@ print server that watches a folder.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -21,6 +22,8 @@ import time
 from pathlib import Path
 
 from kiosk.core import KioskError
+
+log = logging.getLogger("kiosk.printing")
 
 
 class PrintError(KioskError):
@@ -112,10 +115,8 @@ NOT_PRINTED = "not printed"  # the printer did not take it
 def print_outcome(job) -> str:
     """Run `job()` (True: printed, False: no printer) and say how it went: `PRINTED`,
     `NO_PRINTER` or `NOT_PRINTED` (a `PrintError`, logged without its content)."""
-    import logging
-
     try:
         return PRINTED if job() else NO_PRINTER
     except PrintError as exc:
-        logging.getLogger("kiosk.printing").warning("not printed: %s", exc)
+        log.warning("not printed: %s", exc)
         return NOT_PRINTED

@@ -108,7 +108,6 @@ class DocumentFlow(JourneyFlow):
     screens = {"start": "DocStartScreen", "kind": "DocKindScreen", "reference": "DocReferenceScreen",
                "person": "DocPersonScreen", "camera": "DocCameraScreen", "review": "DocReviewScreen",
                "adjust": "DocAdjustScreen", "sent": "DocSentScreen"}
-    ends = steps.ENDS
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -427,16 +426,13 @@ class DocumentFlow(JourneyFlow):
         by = "reference" if session.reference else "person" if session.name else ""
         step = self.step
         target = steps.back(step, len(session.pages), by, session.sent is not None)
-        if target is None:
-            return False
         if target == step:   # the review: leaving would lose the pages, so say how to go on
             self.say(_("Your pages are not sent yet. Touch “Send” to send them, or “Finish” to leave "
                        "without sending."))
             return True
         if target == "review":
             self.current = len(session.pages) - 1
-        self.show(target, "right")
-        return True
+        return self.back_to(target)
 
 
 def _made(make, *args):

@@ -47,7 +47,6 @@ class JourneyFlow:
     name = ""                 # the journey (kiosk.core.journeys.JOURNEYS); "" for staff mode
     prefix = ""               # its screens are named prefix + step
     screens: dict[str, str] = {}   # step -> screen class (registered with Kivy's Factory)
-    ends: frozenset[str] = frozenset()   # its last steps: no Back, and they finish by themselves
 
     def __init__(self, app) -> None:
         self.app = app
@@ -78,6 +77,13 @@ class JourneyFlow:
     def back(self) -> bool:
         """Go one step back; False when Back should leave the journey."""
         return False
+
+    def back_to(self, step: str | None) -> bool:
+        """Show `step` (where the journey's path says Back goes); False for None (leave)."""
+        if step is None:
+            return False
+        self.show(step, "right")
+        return True
 
     def leave(self) -> None:
         """Back from the first step (or Home): the app goes home."""

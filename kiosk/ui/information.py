@@ -56,5 +56,4 @@ class InformationFlow(JourneyFlow):
     def back(self) -> bool:
         if self.browse is None or not self.browse.back():
             return False
-        self.show(self.browse.step, "right")
-        return True
+        return self.back_to(self.browse.step)

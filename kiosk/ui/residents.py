@@ -105,7 +105,6 @@ class SignupFlow(ResidentFlow):
     screens = {"start": "SuStartScreen", "name": "SuNameScreen", "email": "SuEmailScreen", "mobile": "SuMobileScreen",
                "address": "SuAddressScreen", "manual": "SuManualScreen", "dob": "SuDobScreen",
                "contact": "SuContactScreen", "terms": "SuTermsScreen", "check": "SuCheckScreen", "done": "SuDoneScreen"}
-    ends = signup_steps.ENDS
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -292,8 +291,7 @@ class SignupFlow(ResidentFlow):
         if target is None or self.signup.sent is not None:
             return False
         self.changing = False
-        self.show(target, "right")
-        return True
+        return self.back_to(target)
 
 
 # ----- Report a problem --------------------------------------------------------------------
@@ -303,7 +301,6 @@ class ReportFlow(ResidentFlow):
     screens = {"category": "RpCategoryScreen", "questions": "RpQuestionsScreen", "where": "RpWhereScreen",
                "details": "RpDetailsScreen", "photo": "RpPhotoScreen", "contact": "RpContactScreen",
                "check": "RpCheckScreen", "done": "RpDoneScreen"}
-    ends = report_steps.ENDS
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -508,5 +505,4 @@ class ReportFlow(ResidentFlow):
         if target is None or self.report.sent is not None:
             return False
         self.changing = False
-        self.show(target, "right")
-        return True
+        return self.back_to(target)

@@ -45,11 +45,7 @@ class StaffFlow(JourneyFlow):
         return self.unlocked or bool(self.step)   # Home from staff mode ends the visit
 
     def back(self) -> bool:
-        target = steps.back(self.step, self.unlocked)
-        if target is None:
-            return False
-        self.show(target, "right")
-        return True
+        return self.back_to(steps.back(self.step, self.unlocked))
 
     def leave(self) -> None:
         self.app.finish()

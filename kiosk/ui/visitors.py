@@ -67,7 +67,6 @@ class VisitorFlow(JourneyFlow):
                "about": "VisitAboutScreen", "host": "VisitHostScreen", "purpose": "VisitPurposeScreen",
                "vehicle": "VisitVehicleScreen", "photo": "VisitPhotoScreen", "rules": "VisitRulesScreen", "welcome": "VisitWelcomeScreen",
                "signout": "VisitSignoutScreen", "goodbye": "VisitGoodbyeScreen"}
-    ends = steps.ENDS
 
     def __init__(self, app) -> None:
         super().__init__(app)
@@ -181,6 +180,16 @@ class VisitorFlow(JourneyFlow):
             self.refresh_screen()
         return bool(wait)
 
+    def _guessed(self, right: bool, message: str, field: str) -> bool:
+        """Count a guess at what only the visitor knows (an invitation's address, what they
+        signed in with); when wrong, say `message` beside `field`."""
+        if not right:
+            self.desk.guesses.failed()
+            self.say(message, field)
+            return False
+        self.desk.guesses.succeeded()
+        return True
+
     def find_invite(self, typed: str) -> None:
         """The code, or the address the invitation was sent to, typed on the code screen. Nothing
         of an invitation shows until one or the other is right (guesses are limited)."""
@@ -195,12 +204,9 @@ class VisitorFlow(JourneyFlow):
             self.use_invite_code(text)
             return
         found = self.desk.invites().find_email(text)
-        if not found:
-            self.desk.guesses.failed()
-            self.say(_("We could not find an invitation for today sent to that address. Please check it, "
-                       "or sign in without an invitation."), "code")
+        if not self._guessed(bool(found), _("We could not find an invitation for today sent to that address. "
+                                            "Please check it, or sign in without an invitation."), "code"):
             return
-        self.desk.guesses.succeeded()
         self.email = text
         if len(found) == 1:
             self.invite = found[0]
@@ -382,12 +388,9 @@ class VisitorFlow(JourneyFlow):
         if self._too_many_guesses("name"):
             return
         found = self.desk.register.find_own(text)
-        if not found:
-            self.desk.guesses.failed()
-            self.say(_("We could not find anyone signed in with that. Please scan your badge, or ask at the "
-                       "meet-and-greet point."), "name")
+        if not self._guessed(bool(found), _("We could not find anyone signed in with that. Please scan your "
+                                            "badge, or ask at the meet-and-greet point."), "name"):
             return
-        self.desk.guesses.succeeded()
         if len(found) == 1:
             self.sign_out(found[0].visit_id, "name")
             return
@@ -409,11 +412,7 @@ class VisitorFlow(JourneyFlow):
 
     # ----- going back -------------------------------------------------------------------
     def back(self) -> bool:
-        target = steps.back(self.step, self.checked is not None, self.shows)
-        if target is None:
-            return False
-        self.show(target, "right")
-        return True
+        return self.back_to(steps.back(self.step, self.checked is not None, self.shows))
 
     # ----- words for screens ------------------------------------------------------------
     def long_date(self) -> str:
@@ -449,7 +448,6 @@ class AppointmentFlow(JourneyFlow):
     name = "appointments"
     prefix = "appt_"
     screens = {"start": "ApptStartScreen", "ticket": "ApptTicketScreen"}
-    ends = frozenset({"ticket"})
 
     def __init__(self, app, visitors: VisitorFlow) -> None:
         super().__init__(app)

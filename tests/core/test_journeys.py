@@ -38,7 +38,6 @@ def test_a_path_skips_optional_steps_both_ways_and_numbers_only_those_shown():
     assert path.position("d", every) is None
     assert path.before("c2", every) == "c" and path.after("c2", every) == "d" and path.position("c2", every) == (3, 3)
     assert "c2" in path and "x" not in path
-    assert path.first(every) == "a"
 
 
 @pytest.mark.parametrize("vehicle, photo", [(True, True), (True, False), (False, True), (False, False)])
@@ -59,7 +58,6 @@ def test_walk_in_visitor_steps(vehicle, photo):
     assert [visitors.step_for(f) for f in ("email", "host", "purpose", "vehicle", "photo")] == [
         "about", "host", "purpose", "vehicle", "photo"]
     assert visitors.step_for("nonsense") is None
-    assert visitors.appointment_back("start") is None
 
 
 def test_document_steps():

@@ -96,9 +96,6 @@ class Path:
     def _main(self, step: str) -> str:
         return self.variants.get(step, step)
 
-    def first(self, shows=lambda _s: True) -> str:
-        return self._shown(shows)[0]
-
     def after(self, step: str, shows=lambda _s: True) -> str | None:
         """The step after `step` (None after the last)."""
         shown, step = self._shown(shows), self._main(step)

@@ -30,9 +30,6 @@ FROM_START = frozenset({"code", "confirm", "signout", "about"})
 FIELDS = {"name": "about", "company": "about", "email": "about", "host": "host", "purpose": "purpose",
           "vehicle": "vehicle", "photo": "photo", "signature": "rules"}
 
-APPOINTMENT = Path("start")
-
-
 def back(step: str, checked_in: bool, shows) -> str | None:
     """Where Back goes from `step` (None: leave the journey); `shows(step)` says whether an
     optional step is asked here."""
@@ -55,8 +52,3 @@ def position(step: str, shows) -> tuple[int, int] | None:
 def step_for(field: str) -> str | None:
     """The step that asks for `field` (to send someone back to fix it)."""
     return FIELDS.get(field)
-
-
-def appointment_back(step: str) -> str | None:
-    """Appointments are one question, then the ticket: Back always leaves."""
-    return None
