@@ -18,8 +18,9 @@ def enrol_request(url: str, code: str, name: str) -> requests.Response:
 
 
 def test_a_code_enrols_one_kiosk_even_when_requests_race(app, served):
-    """20 codes, each sent by two kiosks at the same moment: 20 tokens, never 40."""
-    codes = [create_code(app.state.engine, "Central Library") for _ in range(20)]
+    """10 codes, each sent by two kiosks at the same moment: 10 tokens, never 20. (Each loser
+    is a miss, and ten misses a minute is what one address may make.)"""
+    codes = [create_code(app.state.engine, "Central Library") for _ in range(10)]
     answers: dict[str, list[int]] = {code: [] for code in codes}
     start = threading.Barrier(len(codes) * 2)
 
@@ -35,7 +36,7 @@ def test_a_code_enrols_one_kiosk_even_when_requests_race(app, served):
         thread.join(60)
     assert all(sorted(statuses) == [200, 403] for statuses in answers.values()), answers
     with app.state.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(tables.devices)).scalar_one() == 20
+        assert conn.execute(select(func.count()).select_from(tables.devices)).scalar_one() == 10
 
 
 def test_wrong_codes_are_throttled_with_retry_after(app, client):
