@@ -4,7 +4,8 @@
     python -m kiosk --tour OUTDIR                      render every screen to PNG and exit
     python -m kiosk check-config FILE                  validate a device configuration
     python -m kiosk hash-pin                           make a staff PIN hash for the config
-    python -m kiosk layout-check [--json] [--out DIR]  check every screen's layout, exit 1 on a fault
+    python -m kiosk layout-check [--json] [--out DIR] [--diagonal INCHES]
+                                                       check every screen's layout, exit 1 on a fault
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def _layout_check(args) -> int:
     config = _load(args)
     if config is None:
         return 2
+    if args.diagonal:
+        config = config.model_copy(update={"display": config.display.model_copy(
+            update={"diagonal_inches": args.diagonal})})
     config, data_dir = _sample_kiosk(config)
     from kiosk.ui.boot import prepare_kivy
 
@@ -154,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     lc.add_argument("--texts", metavar="FILE", help="write the text shown on each screen here (JSON)")
     lc.add_argument("--languages", metavar="en,pl", help="only these languages")
     lc.add_argument("--steps", metavar="home,staff-panel", help="only these tour steps")
+    lc.add_argument("--diagonal", metavar="INCHES", type=float,
+                    help="check as on a panel of this diagonal (the config's display.diagonal_inches)")
     args = parser.parse_args(argv)
     if args.command == "check-config":
         return _check_config(args)

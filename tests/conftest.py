@@ -42,6 +42,7 @@ def needs_display():
 # machine's other core; its tests (and the tour's check for untranslated text, which reads
 # the text it saw on each screen) collect the result with `layout_check_run()`.
 BACKGROUND: dict = {}
+PANEL_INCHES = 10.1
 
 
 def pytest_collection_finish(session):
@@ -54,7 +55,10 @@ def pytest_collection_finish(session):
         out = Path(tempfile.mkdtemp(prefix="hubkiosk-layout-"))
         log = (out / "stdout.txt").open("w")
         BACKGROUND["layout-check"] = (subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "layout-check", "--json", "--out", str(out / "failures"),
+            # On the panel kiosks have: 10.1 inches at 1280x800 (149 dpi), where 20 mm targets
+            # take the most room.
+            [sys.executable, "-m", "kiosk", "layout-check", "--json", "--diagonal", str(PANEL_INCHES),
+             "--out", str(out / "failures"),
              "--texts", str(out / "texts.json")],
             cwd=ROOT, stdout=log, stderr=subprocess.DEVNULL), out)
 

@@ -8,7 +8,9 @@ with them. A screen passes when:
 - no two visible parts overlap (unless one is marked as an overlay, like the camera's guide);
 - nothing is outside the window, or cut off by its screen's edge unless it is in a list that
   scrolls;
-- everything that can be touched is at least `TOUCH_MM` each way on the real display;
+- everything that can be touched is at least `TOUCH_MM` each way on the real display, but
+  the on-screen keyboard's keys, which are at least `KEY_MM` (a full keyboard of 20 mm keys
+  would fill a 10.1-inch panel, which is 136 mm tall, and leave no room to see the field);
 - text has a contrast of at least 4.5:1 on what is behind it, and the boundary of a control
   (a field's border, a button's fill) at least 3:1 on what is around it (WCAG 2.2, 1.4.3 and
   1.4.11).
@@ -20,6 +22,11 @@ import math
 from dataclasses import dataclass, field
 
 TOUCH_MM = 20
+#: Keys of the on-screen keyboard: above WCAG 2.5.5's 44 CSS pixels (11.6 mm), and 20 mm
+#: wherever the keyboard still fits in half the window.
+KEY_MM = 12
+#: The share of the window the keyboard may take before its keys shrink (down to KEY_MM).
+KEYBOARD_SHARE = 0.45
 TEXT_CONTRAST = 4.5
 BOUNDARY_CONTRAST = 3.0
 #: Slack in pixels for rounding in Kivy's layouts.
@@ -70,6 +77,7 @@ class Part:
     kind: str = "text"                  # "text", "control", "field", "image"
     text: str = ""
     touchable: bool = False
+    key: bool = False                   # a key of the on-screen keyboard (KEY_MM, not TOUCH_MM)
     overlay: bool = False               # may lie over other parts (the camera's guide)
     clipped: str = ""                   # why its text does not fit, if it does not
     container: Rect | None = None
@@ -136,9 +144,24 @@ def hex_colour(value: str) -> tuple[float, float, float]:
     return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))
 
 
-def check(parts: list[Part], screen: Rect, min_target_px: float) -> list[Failure]:
+def key_height(window_px: float, rows: int, touch_px: float, key_px: float, chrome_px: float) -> float:
+    """How tall the keyboard's keys are: a full touch target while the keyboard fits in
+    `KEYBOARD_SHARE` of the window, shorter on a dense panel but never under `key_px`.
+    `chrome_px` is the keyboard's own padding and spacing per row.
+
+    >>> key_height(800, 4, 75, 45, 6)     # a 96 dpi window: full-size keys fit
+    75
+    >>> round(key_height(800, 6, 118, 71, 6))   # 10.1 inches, six rows: 12 mm keys
+    71
+    """
+    fit = window_px * KEYBOARD_SHARE / max(rows, 1) - chrome_px
+    return max(key_px, min(touch_px, fit))
+
+
+def check(parts: list[Part], screen: Rect, min_target_px: float, min_key_px: float | None = None) -> list[Failure]:
     """Everything wrong with one state of a screen, in a stable order."""
     failures: list[Failure] = []
+    min_key_px = min_target_px if min_key_px is None else min_key_px
     for part in parts:
         label = part.text[:60]
         if part.clipped:
@@ -156,10 +179,11 @@ def check(parts: list[Part], screen: Rect, min_target_px: float) -> list[Failure
                                     f"at {(part.full or part.rect).rounded()}, partly outside its screen's area "
                                     "and not in a list that scrolls", label))
         whole = part.full or part.rect
-        if part.touchable and min(whole.w, whole.h) < min_target_px - SLACK:
+        least, least_mm = (min_key_px, KEY_MM) if part.key else (min_target_px, TOUCH_MM)
+        if part.touchable and min(whole.w, whole.h) < least - SLACK:
             failures.append(Failure("small-target", part.path,
                                     f"{round(whole.w)}x{round(whole.h)} px, "
-                                    f"under {round(min_target_px)} px ({TOUCH_MM} mm)", label))
+                                    f"under {round(least)} px ({least_mm} mm)", label))
         if part.text_contrast is not None and part.text_contrast < TEXT_CONTRAST - 0.05:
             failures.append(Failure("contrast", part.path, f"text contrast {part.text_contrast:.2f}:1", label))
         if part.boundary_contrast is not None and part.boundary_contrast < BOUNDARY_CONTRAST - 0.05:

@@ -33,6 +33,7 @@ from kivy.uix.textinput import TextInput
 
 from kiosk.core import layout
 from kiosk.core.layout import Failure, Part, Rect
+from kiosk.ui.widgets import KeyButton
 
 TEXT_SIZES = ("normal", "large", "largest")
 CONTRASTS = (False, True)
@@ -193,7 +194,8 @@ def read_parts(roots) -> list[Part]:
         overlay = bool(getattr(widget, "layout_overlay", False))
         if isinstance(widget, ButtonBehavior):
             label = _plain(getattr(widget, "label", "") or getattr(widget, "title", "") or getattr(widget, "text", ""))
-            part = Part(name, shown or rect, "control", label, touchable=not widget.disabled, overlay=overlay)
+            part = Part(name, shown or rect, "control", label, touchable=not widget.disabled, overlay=overlay,
+                        key=isinstance(widget, KeyButton))
             if isinstance(widget, Label):
                 part.clipped = _text_fit(widget)
         elif isinstance(widget, TextInput):
@@ -336,6 +338,7 @@ class LayoutCheck:
         self.states: list[State] = []
         self.texts: dict[str, dict[str, list[str]]] = {}   # lang -> step -> text shown (normal size)
         self.min_target = mm(layout.TOUCH_MM)
+        self.min_key = mm(layout.KEY_MM)
 
     def frames(self, n: int) -> None:
         """Run `n` frames' worth of clock events and layout, without drawing them."""
@@ -418,7 +421,8 @@ class LayoutCheck:
         if state.text_size == TEXT_SIZES[0]:
             pixels = frame_pixels()
             measure_contrast(parts, pixels)
-        state.failures = layout.check(parts, Rect(0, 0, Window.width, Window.height), self.min_target)
+        state.failures = layout.check(parts, Rect(0, 0, Window.width, Window.height), self.min_target,
+                                      self.min_key)
         if state.keyboard:
             # The keyboard takes the room of what is under the field; Done gives it back.
             state.failures = [f for f in state.failures if f.rule != "cut-off"]
@@ -433,8 +437,9 @@ class LayoutCheck:
         for part in parts:
             if part.kind == "field" and getattr(part.widget, "focus", False):
                 if part.full is not None and part.full != part.rect:
-                    return [Failure("hidden-field", part.path, "the field being typed in is partly hidden",
-                                    part.text[:60])]
+                    return [Failure("hidden-field", part.path,
+                                    f"the field being typed in is partly hidden: {part.rect.rounded()} "
+                                    f"of it shows, at {part.full.rounded()}", part.text[:60])]
                 return []
         return [Failure("hidden-field", "", "the field being typed in is not in view")]
 

@@ -16,7 +16,7 @@ from kivy.uix.stencilview import StencilView
 from kiosk.core.content import parse_body
 from kiosk.core.i18n import LANGUAGES
 from kiosk.ui.i18n import tr
-from kiosk.ui.widgets import KioskButton, KioskTextInput, PageRow, Tile, public_qr_texture
+from kiosk.ui.widgets import KioskButton, KioskTextInput, PageRow, Tile, label_of, public_qr_texture
 
 
 def app():
@@ -115,9 +115,21 @@ class FlowScreen(KioskScreen):
         self.message, self.field = flow.message, flow.field
         self.step_text = flow.step_text(self.name[len(flow.prefix):])
         wrong = self.FIELD_IDS.get(self.field, (self.field,)) if self.message else ()
-        for name, widget in self.ids.items():
-            if isinstance(widget, KioskTextInput):
-                widget.error = name in wrong
+        fields = {name: w for name, w in self.ids.items() if isinstance(w, KioskTextInput)}
+        for name, widget in fields.items():
+            widget.error = name in wrong
+        # GOV.UK: the message again beside the field it is about, under its label and hint;
+        # a group of fields (the date of birth's three) has a `FieldError` of its own,
+        # `<answer>_error`.
+        labels = {name: label_of(widget) for name, widget in fields.items()}
+        groups = {name[:-len("_error")]: w for name, w in self.ids.items() if name.endswith("_error")}
+        beside = groups.get(self.field) or next((labels[n] for n in wrong if labels.get(n) is not None), None)
+        for label in [*filter(None, labels.values()), *groups.values()]:
+            shown = self.message if (self.message and label is beside) else ""
+            if "error" in label.properties():
+                label.error = shown
+            else:
+                label.text = shown
 
 
 class AttractScreen(KioskScreen):

@@ -10,13 +10,12 @@ import glob
 import os
 
 from kivy.event import EventDispatcher
-from kivy.metrics import mm
+from kivy.metrics import dp, mm
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
 
 TEXT_SCALES = {"normal": 1.0, "large": 1.2, "largest": 1.4}
 
-# The smallest touch target anywhere on the kiosk.
-TOUCH_MM = 20
+from kiosk.core.layout import KEY_MM, TOUCH_MM, key_height
 
 STANDARD = {
     "bg": "#F4F6F8",
@@ -165,6 +164,17 @@ class Theme(EventDispatcher):
     def touch() -> float:
         """Minimum size of anything that can be tapped, in pixels."""
         return mm(TOUCH_MM)
+
+    @staticmethod
+    def key_min() -> float:
+        """The smallest a key of the on-screen keyboard may be, in pixels."""
+        return mm(KEY_MM)
+
+    @staticmethod
+    def key(rows: int, window_height: float) -> float:
+        """Height of the on-screen keyboard's keys, for a keyboard of `rows` rows (see
+        `kiosk.core.layout.key_height`)."""
+        return key_height(window_height, rows, mm(TOUCH_MM), mm(KEY_MM), dp(6) + dp(16) / max(rows, 1))
 
     @staticmethod
     def fixed(size: float, _scale: float) -> float:

@@ -62,6 +62,7 @@ class KioskButton(ButtonBehavior, Label):
     label = StringProperty("")
     icon = StringProperty("")
     keyboard_focus = BooleanProperty(False)
+    least = NumericProperty(0)   # the smallest it may be each way (a touch target; a key is smaller)
     kind = OptionProperty("primary", options=["primary", "secondary", "quiet", "danger", "selected", "bar",
                                               "bar_selected"])
 
@@ -208,6 +209,22 @@ class KioskTextInput(TextInput):
             Clock.schedule_once(lambda _dt: area.scroll_to(self, padding=dp(8), animate=False), 0)
 
 
+def label_of(field) -> Widget | None:
+    """The `FieldLabel` or `FieldHint` that names `field`: the one laid out just before it, or
+    just before the row that holds it."""
+    widget = field
+    for _level in range(2):
+        parent = widget.parent
+        if parent is None:
+            return None
+        in_order = parent.children[::-1]
+        place = in_order.index(widget)
+        if place > 0 and type(in_order[place - 1]).__name__ in ("FieldLabel", "FieldHint"):
+            return in_order[place - 1]
+        widget = parent
+    return None
+
+
 class KeyButton(KioskButton):
     """One key of the on-screen keyboard."""
 
@@ -222,6 +239,9 @@ class OnScreenKeyboard(BoxLayout):
     cyrillic = BooleanProperty(False)
     shown = BooleanProperty(False)
     rows = ListProperty([])
+    key_height = NumericProperty(0)
+    full = BooleanProperty(False)        # a whole keyboard (not a number pad): the bottom bar gives way
+    crowding = BooleanProperty(False)    # so tall that the top bar gives way too (a dense panel)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

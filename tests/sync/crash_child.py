@@ -19,6 +19,7 @@ from tests.helpers import feedback  # noqa: E402
 def main() -> None:
     mode, data = sys.argv[1], Path(sys.argv[2])
     identity, outbox = open_outbox(data)
+    print("ready", flush=True)  # the parent's kill timer starts here, not at process start
     if mode == "enqueue":
         for n in range(int(sys.argv[3])):
             record_id = outbox.enqueue(feedback(n, comment="x" * (n % 50)),

@@ -42,6 +42,12 @@ def notices(kiosk) -> list[str]:
     return [n.text for n in kiosk.visible(Notice) if n.text and n.error]
 
 
+def beside_fields(kiosk) -> list[tuple[str, tuple]]:
+    """The error messages shown in red beside (or above) a field, and where they are."""
+    return [(w.text, tuple(w.to_window(*w.pos))) for w in kiosk.visible(Label)
+            if type(w).__name__ == "FieldError" and w.text]
+
+
 def next_(kiosk) -> None:
     kiosk.app.keyboard.close()
     kiosk.settle()
@@ -87,6 +93,11 @@ def test_signup_by_touch_reaches_central_which_emails_the_activation_link(kiosk,
     # GOV.UK's error pattern: a summary headed "There is a problem", the field red-bordered.
     assert "There is a problem" in [label.text for label in kiosk.visible(Label)]
     assert screen.ids.last.error and not screen.ids.first.error
+    # ... and the message again in red beside the field it is about, at the field's height.
+    [(message, (_x, y))] = beside_fields(kiosk)
+    last = screen.ids.last
+    assert message == "Please type your last name."
+    assert last.to_window(*last.pos)[1] <= y <= last.to_window(*last.pos)[1] + last.height
     assert app.sm.current_screen.step_text == "Step 1 of 7"
     fill(kiosk, screen.ids.last, "Zielinska")
     next_(kiosk)
@@ -123,6 +134,7 @@ def test_signup_by_touch_reaches_central_which_emails_the_activation_link(kiosk,
         fill(kiosk, dob.ids[box], value)
     next_(kiosk)
     assert notices(kiosk) == ["That date does not exist. Please check the day and month."]
+    assert [m for m, _at in beside_fields(kiosk)] == ["That date does not exist. Please check the day and month."]
     dob.ids.day.text = ""
     fill(kiosk, dob.ids.day, "29")
     next_(kiosk)

@@ -95,9 +95,19 @@ def test_done_validates_and_closes():
 
 
 def test_keyboard_keys_are_big_enough():
-    _field, keys = keyboard_for("text")
+    """Keys are at least 12 mm each way; a keyboard that fits in 45% of the window has full
+    20 mm keys, a taller one shrinks its keys to fit (but not under 12 mm)."""
+    from kivy.core.window import Window
+
+    from kiosk.core.layout import KEY_MM
+
+    _field, pad = keyboard_for("number")          # four rows: full touch targets
+    assert pad.key_height == mm(TOUCH_MM)
+    _field, keys = keyboard_for("text", "pl")     # six rows: they give way
+    assert mm(KEY_MM) <= keys.key_height < mm(TOUCH_MM)
+    assert keys.height <= Window.height * 0.45 + 1
     for key in (k for k in keys.walk() if isinstance(k, KeyButton)):
-        assert key.size_hint_min == [mm(TOUCH_MM), mm(TOUCH_MM)] or tuple(key.size_hint_min) == (mm(TOUCH_MM),) * 2
+        assert tuple(key.size_hint_min) == (mm(KEY_MM),) * 2
 
 
 def test_kv_text_follows_language_switch():
