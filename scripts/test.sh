@@ -15,4 +15,4 @@ else
     echo "No PostgreSQL server could be started: its test will be skipped."
     rm -rf "$pgdir"
 fi
-xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python -m pytest "$@"
+xvfb-run -a -s "-screen 0 1280x800x24 +extension GLX" .venv/bin/python -m pytest --durations=25 "$@"

@@ -358,6 +358,8 @@ class LayoutCheck:
         self.frames(2)
 
     def run(self) -> list[State]:
+        from kiosk.ui.tour import enter_step
+
         app = self.app
         saved_fps = Clock._max_fps
         Clock._max_fps = 0   # lay out as fast as the machine can: nothing here is timed
@@ -366,11 +368,7 @@ class LayoutCheck:
         try:
             for lang in self.languages:
                 for step, action in self.steps:
-                    app.pin_gate.state_file.unlink(missing_ok=True)
-                    app.wipe()
-                    app.switch_language(lang)
-                    app.transition_seconds = 0
-                    action(app)
+                    enter_step(app, lang, action)
                     self.frames(4)
                     self._check_each_look(step, keyboard=False)
                     field = self._first_field()

@@ -241,7 +241,7 @@ class OnScreenKeyboard(BoxLayout):
     rows = ListProperty([])
     key_height = NumericProperty(0)
     full = BooleanProperty(False)        # a whole keyboard (not a number pad): the bottom bar gives way
-    crowding = BooleanProperty(False)    # so tall that the top bar gives way too (a dense panel)
+    crowding = BooleanProperty(False)    # so tall that the top bar gives way (a dense panel)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

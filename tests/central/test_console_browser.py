@@ -58,7 +58,7 @@ def set_up_and_sign_in(page, url: str, link: str, email: str) -> pyotp.TOTP:
     import zxingcpp
 
     drawn = cv2.imdecode(np.frombuffer(page.locator(".console-qr svg").screenshot(), np.uint8), cv2.IMREAD_COLOR)
-    (read,) = [r.text for r in zxingcpp.read_barcodes(drawn)]
+    (read,) = {r.text for r in zxingcpp.read_barcodes(drawn)}   # one code, whatever times it is found
     assert read.startswith("otpauth://totp/") and f"secret={secret}" in read and "issuer=hubkiosk" in read
     totp = pyotp.TOTP(secret)
     page.fill("#password", PASSWORD)

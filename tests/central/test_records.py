@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from sqlalchemy import func, select, text
 
@@ -16,9 +18,11 @@ HOSTS = [{"id": "h1", "name": "Priya Shah", "department": "Planning", "email": "
 
 
 def checkin(visit_id: str, name: str = "Alex Morgan", **extra) -> dict:
+    """A walk-in who signed in half an hour ago (still on site, whatever the day)."""
+    signed_in = (datetime.now(timezone.utc) - timedelta(minutes=30)).isoformat(timespec="seconds")
     return {"type": "walk-in", "name": name, "company": "Acme Surveys", "email": "alex@acme.example",
             "host_id": "h1", "host_name": "Priya Shah", "purpose": "meeting", "vehicle": "", "visit_id": visit_id,
-            "checked_in_at": "2026-12-01T09:30:00+00:00", "kiosk_offline": False, **extra}
+            "checked_in_at": signed_in, "kiosk_offline": False, **extra}
 
 
 def count(engine, table, *where) -> int:

@@ -104,6 +104,7 @@ def test_keyboard_keys_are_big_enough():
     _field, pad = keyboard_for("number")          # four rows: full touch targets
     assert pad.key_height == mm(TOUCH_MM)
     _field, keys = keyboard_for("text", "pl")     # six rows: they give way
+    tr.switch("en")
     assert mm(KEY_MM) <= keys.key_height < mm(TOUCH_MM)
     assert keys.height <= Window.height * 0.45 + 1
     for key in (k for k in keys.walk() if isinstance(k, KeyButton)):
