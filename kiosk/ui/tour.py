@@ -334,6 +334,7 @@ def _su_address(app):
 def _su_address_unknown(app):
     _su_mobile(app)
     app.signup.give_mobile("")
+    app.sm.get_screen("su_address").ids.postcode.text = "ZZ9 9ZZ"   # as typed: it stays in its field
     app.signup.find_addresses("ZZ9 9ZZ")
 
 

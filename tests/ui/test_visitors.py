@@ -38,13 +38,15 @@ def unused_invites(kiosk):
                   key=lambda i: i.code)
 
 
-def start_visitors(kiosk) -> None:
+def start_visitors(kiosk, invitation_held_up: bool = False) -> None:
+    """From the attract screen to the visitors' first screen. With an invitation already held
+    up to the camera, the camera may have read it (and moved on) by the time we look."""
     kiosk.tap_at(640, 400)  # the attract screen
     wait_for_references(kiosk)
     kiosk.app.sm.current_screen.refresh()  # the home tiles, now that the data is here
     kiosk.settle()
     kiosk.tap(kiosk.tile("Visitors: sign in or out"))
-    assert kiosk.screen == "visit_start"
+    assert kiosk.screen in (("visit_start", "visit_confirm") if invitation_held_up else ("visit_start",))
 
 
 def field(kiosk, hint_or_id: str) -> KioskTextInput:
@@ -76,7 +78,7 @@ def test_an_invited_visitor_scans_and_is_in_with_one_tap(kiosk, office, smtp, tm
             "SELECT code, visitor, host_id FROM invites WHERE used_at IS NULL ORDER BY code LIMIT 1").fetchone()
         host_email = db.execute("SELECT email FROM hosts WHERE id = ?", [host_id]).fetchone()[0]
     hold_up(kiosk, tmp_path, code_photo(f"HKV1:{code}"))
-    start_visitors(kiosk)
+    start_visitors(kiosk, invitation_held_up=True)
     kiosk.until(lambda: kiosk.screen == "visit_confirm", what="the invitation QR read by the camera")
     kiosk.until_still()
     assert kiosk.app.sm.current_screen.visitor == visitor, kiosk.app.sm.current_screen.message
@@ -318,7 +320,7 @@ def test_failing_storage_keeps_the_visitor_on_screen_with_a_kind_message(kiosk, 
 
     [invite, *_] = unused_invites(kiosk)
     hold_up(kiosk, tmp_path, code_photo(f"HKV1:{invite.code}"))
-    start_visitors(kiosk)
+    start_visitors(kiosk, invitation_held_up=True)
     kiosk.until(lambda: kiosk.screen == "visit_confirm", what="the invitation QR read by the camera")
     kiosk.until_still()
     outbox = kiosk.app.sync.outbox
