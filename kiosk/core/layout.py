@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 TOUCH_MM = 20
 #: Keys of the on-screen keyboard: above WCAG 2.5.5's 44 CSS pixels (11.6 mm), and 20 mm
-#: wherever the keyboard still fits in half the window.
+#: wherever the keyboard still fits in KEYBOARD_SHARE of the window.
 KEY_MM = 12
 #: The share of the window the keyboard may take before its keys shrink (down to KEY_MM).
 KEYBOARD_SHARE = 0.45

@@ -13,9 +13,9 @@ from kivy.event import EventDispatcher
 from kivy.metrics import dp, mm
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
 
-TEXT_SCALES = {"normal": 1.0, "large": 1.2, "largest": 1.4}
-
 from kiosk.core.layout import KEY_MM, TOUCH_MM, key_height
+
+TEXT_SCALES = {"normal": 1.0, "large": 1.2, "largest": 1.4}
 
 STANDARD = {
     "bg": "#F4F6F8",
