@@ -1,5 +1,5 @@
 """The feedback screen, shown when a resident finishes a journey they completed. Never in
-the way: "No thanks", Finish, and 45 seconds without a touch all end the visit."""
+the way: Finish and 45 seconds without a touch end the visit."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ UNTOUCHED_SECONDS = 45
 
 class FeedbackScreen(KioskScreen):
     """One question at a time (`kiosk.core.feedback.FeedbackQuestions`); Back goes to the one
-    before, "No thanks" and Finish leave."""
+    before, Finish leaves."""
 
     step = StringProperty("found")     # "found", "stars", "comment" or "thanks"
     number = NumericProperty(1)
@@ -36,7 +36,7 @@ class FeedbackScreen(KioskScreen):
         self._show()
         super().on_pre_enter(*args)
 
-    home_button = False   # Home, Finish and "No thanks" would all end the visit: two are enough
+    home_button = False   # Home and Finish would both end the visit: one is enough
 
     def _show(self) -> None:
         q = self.questions

@@ -7,15 +7,13 @@ from __future__ import annotations
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.gridlayout import GridLayout
 
 from kiosk.core.residents.signup import CONTACT_METHODS
 from kiosk.ui.document_screens import texture_from
 from kiosk.ui.i18n import tr
 from kiosk.ui.residents import contact_label
 from kiosk.ui.screens import FlowScreen, app
-from kiosk.ui.theme import theme
-from kiosk.ui.widgets import ChoiceRow, KioskButton, KioskTextInput, Label, Notice, qr_code_texture
+from kiosk.ui.widgets import ChoiceRow, Label, qr_code_texture
 
 
 def signup():
@@ -248,56 +246,50 @@ class RpCategoryScreen(ReportScreen):
 
 
 class RpQuestionsScreen(ReportScreen):
+    """One of the category's questions (`ReportFlow.current_question`)."""
+
     title = StringProperty("")
-    general = StringProperty("")     # a message not about one question (those show beside it)
+    caption = StringProperty("")     # the problem, and which question of how many
+    typed = BooleanProperty(False)   # answered in words, not by a tap
+    optional = BooleanProperty(False)
 
     def on_pre_enter(self, *args):
-        self._inputs: dict[str, KioskTextInput] = {}
-        self._built_for = None
+        self._shown = None
         super().on_pre_enter(*args)
 
     def refresh(self) -> None:
         super().refresh()
         flow = report()
-        category = flow.report.category
-        if category is None:
+        question = flow.current_question
+        if question is None:
             return
-        self.title = category.text(tr.lang)
-        codes = {q.code for q in category.questions}
-        self.general = flow.message if flow.field not in codes else ""
-        typed = {code: field.text for code, field in getattr(self, "_inputs", {}).items()}
-        box = self.ids.questions
+        count = len(flow.report.category.questions)
+        self.title = question.text(tr.lang)
+        name = flow.report.category.text(tr.lang)
+        self.caption = name if count == 1 else tr._("{problem}: question {n} of {count}").format(
+            problem=name, n=flow.question + 1, count=count)
+        self.typed, self.optional = question.kind == "text", not question.required
+        field = self.ids.question
+        if self._shown != (flow.report.category.code, flow.question):   # a new question: its answer so far
+            self._shown = (flow.report.category.code, flow.question)
+            field.text = str(flow.answers.get(question.code) or "") if self.typed else ""
+        box = self.ids.answers
         box.clear_widgets()
-        self._inputs = {}
-        for question in category.questions:
-            box.add_widget(wrapped(question.text(tr.lang), bold=True, font_size=dp(24) * theme.scale))
-            if question.kind == "text":
-                field = KioskTextInput(kind="text", keyboard=app().keyboard,
-                                       hint_text=tr._("Optional") if not question.required else "")
-                field.text = typed.get(question.code, flow.answers.get(question.code) or "")
-                self._inputs[question.code] = field
-                box.add_widget(field)
-                continue
-            if question.kind == "yes_no":
-                choices = [(True, tr._("Yes")), (False, tr._("No"))]
-            else:
-                choices = [(o.value, o.text(tr.lang)) for o in question.options]
-            # As tall as its buttons' words need (they wrap at larger text sizes).
-            row = GridLayout(cols=min(3 if theme.scale < 1.3 else 2, len(choices)), spacing=dp(10),
-                             size_hint_y=None, row_default_height=theme.touch())
-            row.bind(minimum_height=row.setter("height"))
-            for value, text in choices:
-                chosen = flow.answers.get(question.code)
-                button = KioskButton(label=text, kind="selected" if chosen is not None and chosen == value
-                                     and type(chosen) is type(value) else "secondary")
-                button.bind(on_release=lambda _b, c=question.code, v=value: report().answer(c, v))
-                row.add_widget(button)
+        if self.typed:
+            return
+        if question.kind == "yes_no":
+            choices = [(True, tr._("Yes")), (False, tr._("No"))]
+        else:
+            choices = [(o.value, o.text(tr.lang)) for o in question.options]
+        chosen = flow.answers.get(question.code)
+        for value, text in choices:
+            row = ChoiceRow(title=text, selected=chosen is not None and chosen == value
+                            and type(chosen) is type(value))
+            row.bind(on_release=lambda _r, c=question.code, v=value: report().answer(c, v))
             box.add_widget(row)
-            if flow.field == question.code and flow.message:
-                box.add_widget(Notice(text=flow.message, error=True))
 
     def submit(self) -> None:
-        report().give_answers({code: field.text for code, field in self._inputs.items()})
+        report().next_question(self.ids.question.text if self.typed else None)
 
 
 class RpWhereScreen(ReportScreen):

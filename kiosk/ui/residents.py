@@ -246,7 +246,11 @@ class SignupFlow(ResidentFlow):
             self.show("check")
 
     def change(self, step: str) -> None:
+        """Change one answer from the check screen (`questions/<n>`: the nth question)."""
         self.changing = True
+        step, _slash, question = step.partition("/")
+        if step == "questions":
+            self.question = int(question or 0)
         self.show(step, "right")
 
     def answers(self) -> list[tuple[str, str, str]]:
@@ -327,6 +331,8 @@ class ReportFlow(ResidentFlow):
         self.postcode = ""
         self.frame = None            # the picture taken, shown until used or retaken
         self.changing = False
+        self.question = 0            # the question showing, of the category's
+        self.all_questions = False   # a new category chosen: its questions all asked
         self.printed = ""
 
     def start(self) -> None:
@@ -356,23 +362,54 @@ class ReportFlow(ResidentFlow):
             return
         if self.report.category is not category:
             self.report.category, self.answers = category, {}
-        # A new category has its own questions: they are asked, even when changing from the check.
+            # A new category has its own questions: all are asked, even when changing from
+            # the check.
+            self.all_questions = True
+        self.question = 0
         self.show(report_steps.PATH.after("category", self.shows))
 
-    def answer(self, code: str, value) -> None:
-        self.answers[code] = value
-        if self.field == code:
-            self.say()
-        self.refresh_screen()
+    @property
+    def current_question(self):
+        """The question showing (one a page), or None."""
+        questions = self.report.category.questions if self.report.category else ()
+        return questions[self.question] if 0 <= self.question < len(questions) else None
 
-    def give_answers(self, texts: dict[str, str]) -> None:
-        answers = {**self.answers, **texts}
-        try:
-            self.report.category.check_answers(answers)
-        except Invalid as exc:
-            self.say(exc.message, exc.field)
+    def answer(self, code: str, value) -> None:
+        """A tap on one of a question's answers: it is the answer, and the next question shows."""
+        question = self.current_question
+        if question is None or question.code != code:
             return
-        self.answers = self.report.answers = answers
+        self.answers[code] = value
+        self.next_question()
+
+    def next_question(self, text: str | None = None) -> None:
+        """Next on a question's page (`text`: what was typed, for a question answered in
+        words): on to the next question, or on from the questions once all are answered."""
+        question = self.current_question
+        if question is None:
+            return
+        if text is not None:
+            self.answers[question.code] = text
+        try:
+            question.check(self.answers.get(question.code))
+        except Invalid as exc:
+            self.say(exc.message, "question")
+            return
+        category = self.report.category
+        following = report_steps.after_question(self.question, len(category.questions),
+                                                self.changing and not self.all_questions)
+        if following is not None:
+            self.question = following
+            self.show("questions")
+            return
+        try:
+            self.answers = self.report.answers = category.check_answers(self.answers)
+        except Invalid as exc:   # an earlier one left unanswered: ask it again
+            self.question = next(i for i, q in enumerate(category.questions) if q.code == exc.field)
+            self.show("questions")
+            self.say(exc.message, "question")
+            return
+        self.all_questions = False
         self._next("questions")
 
     def search(self, text: str) -> None:
@@ -453,7 +490,11 @@ class ReportFlow(ResidentFlow):
         self.show("check")
 
     def change(self, step: str) -> None:
+        """Change one answer from the check screen (`questions/<n>`: the nth question)."""
         self.changing = True
+        step, _slash, question = step.partition("/")
+        if step == "questions":
+            self.question = int(question or 0)
         self.show(step, "right")
 
     def summary(self) -> list[tuple[str, str, str]]:
@@ -469,7 +510,7 @@ class ReportFlow(ResidentFlow):
                 shown = next((o.text(lang) for o in question.options if o.value == value), str(value))
             else:
                 shown = str(value)
-            rows.append((question.text(lang), shown, "questions"))
+            rows.append((question.text(lang), shown, f"questions/{r.category.questions.index(question)}"))
         rows.append((tr._("Where"), r.location.text if r.location else "", "where"))
         if r.landmark:
             rows.append((tr._("Landmark"), r.landmark, "details"))
@@ -501,8 +542,18 @@ class ReportFlow(ResidentFlow):
         if self.step == "photo" and self.frame is not None:
             self.retake()
             return True
-        target = report_steps.back(self.step, self.shows)
-        if target is None or self.report.sent is not None:
+        if self.report.sent is not None:
             return False
+        if self.step == "questions":
+            earlier = report_steps.before_question(self.question, self.changing and not self.all_questions)
+            if earlier is not None:
+                self.question = earlier
+                self.show("questions", "right")
+                return True
+        target = report_steps.back(self.step, self.shows)
+        if target is None:
+            return False
+        if target == "questions":   # back into the questions: the last of them
+            self.question = len(self.report.category.questions) - 1
         self.changing = False
         return self.back_to(target)

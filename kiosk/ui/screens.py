@@ -125,11 +125,7 @@ class FlowScreen(KioskScreen):
         groups = {name[:-len("_error")]: w for name, w in self.ids.items() if name.endswith("_error")}
         beside = groups.get(self.field) or next((labels[n] for n in wrong if labels.get(n) is not None), None)
         for label in [*filter(None, labels.values()), *groups.values()]:
-            shown = self.message if (self.message and label is beside) else ""
-            if "error" in label.properties():
-                label.error = shown
-            else:
-                label.text = shown
+            label.error = self.message if (self.message and label is beside) else ""
 
 
 class AttractScreen(KioskScreen):

@@ -15,6 +15,12 @@ from kivy.properties import ColorProperty, NumericProperty, StringProperty
 
 from kiosk.core.layout import KEY_MM, TOUCH_MM, key_height
 
+# In dp: the padding above and below the bars' controls, and the on-screen keyboard's
+# padding and the spacing between its rows.
+BAR_PADDING = 8
+KEYBOARD_PADDING = 8
+KEYBOARD_SPACING = 6
+
 TEXT_SCALES = {"normal": 1.0, "large": 1.2, "largest": 1.4}
 
 STANDARD = {
@@ -120,6 +126,10 @@ def icon_font() -> str:
 class Theme(EventDispatcher):
     """Current look of the kiosk."""
 
+    BAR_PADDING = BAR_PADDING
+    KEYBOARD_PADDING = KEYBOARD_PADDING
+    KEYBOARD_SPACING = KEYBOARD_SPACING
+
     bg = ColorProperty(STANDARD["bg"])
     surface = ColorProperty(STANDARD["surface"])
     text = ColorProperty(STANDARD["text"])
@@ -171,10 +181,23 @@ class Theme(EventDispatcher):
         return mm(KEY_MM)
 
     @staticmethod
+    def bar_height() -> float:
+        """Height of the top and bottom bars: a touch target and their padding."""
+        return mm(TOUCH_MM) + dp(2 * BAR_PADDING)
+
+    @staticmethod
     def key(rows: int, window_height: float) -> float:
         """Height of the on-screen keyboard's keys, for a keyboard of `rows` rows (see
         `kiosk.core.layout.key_height`)."""
-        return key_height(window_height, rows, mm(TOUCH_MM), mm(KEY_MM), dp(6) + dp(16) / max(rows, 1))
+        rows = max(rows, 1)
+        chrome = Theme.keyboard_height(rows, 0) / rows
+        return key_height(window_height, rows, mm(TOUCH_MM), mm(KEY_MM), chrome)
+
+    @staticmethod
+    def keyboard_height(rows: int, key: float) -> float:
+        """Height of an on-screen keyboard of `rows` rows of `key`-high keys, with its
+        padding (`KEYBOARD_PADDING`) and the spacing between rows (`KEYBOARD_SPACING`), in dp."""
+        return rows * key + dp(max(rows - 1, 0) * KEYBOARD_SPACING + 2 * KEYBOARD_PADDING)
 
     @staticmethod
     def fixed(size: float, _scale: float) -> float:

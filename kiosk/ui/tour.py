@@ -388,18 +388,22 @@ def _report(app):
 def _rp_questions(app):
     _report(app)
     app.report.choose_category("fly-tipping")
-    app.report.give_answers({})
+
+
+def _rp_question_typed(app):
+    _report(app)
+    app.report.choose_category("abandoned-vehicle")   # first: the registration, in words
+    app.report.next_question("AB12 CDE " * 25)        # too long: the error
 
 
 def _rp_where(app):
-    _rp_questions(app)
-    category = app.report.report.category
-    for question in category.questions:
+    _report(app)
+    app.report.choose_category("fly-tipping")
+    for question in app.report.report.category.questions:
         if question.kind == "choice":
             app.report.answer(question.code, question.options[0].value)
         elif question.kind == "yes_no":
             app.report.answer(question.code, False)
-    app.report.give_answers({})
     street = app.report.gazetteer().streets[0].name
     app.sm.get_screen("rp_where").ids.search.text = street[:5]
 
@@ -528,7 +532,8 @@ STEPS = [
     ("signup-leave-confirm", _su_leave),
     ("signup-done", _su_done),
     ("report-category", _report),
-    ("report-questions-problem", _rp_questions),
+    ("report-questions", _rp_questions),
+    ("report-question-typed-problem", _rp_question_typed),
     ("report-where", _rp_where),
     ("report-details", _rp_details),
     ("report-photo", _rp_photo),

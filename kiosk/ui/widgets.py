@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 
 from kivy.clock import Clock
+from kivy.factory import Factory
 from kivy.properties import (
     BooleanProperty,
     ListProperty,
@@ -219,7 +220,7 @@ def label_of(field) -> Widget | None:
             return None
         in_order = parent.children[::-1]
         place = in_order.index(widget)
-        if place > 0 and type(in_order[place - 1]).__name__ in ("FieldLabel", "FieldHint"):
+        if place > 0 and isinstance(in_order[place - 1], (Factory.FieldLabel, Factory.FieldHint)):
             return in_order[place - 1]
         widget = parent
     return None

@@ -109,6 +109,22 @@ def test_report_steps_count_only_the_pages_shown(questions, camera, numbered):
     assert report.back("done", shows) is None
 
 
+def test_report_questions_are_one_a_page_and_a_change_returns_to_the_check():
+    asked, index = [], 0
+    while index is not None:
+        asked.append(index)
+        index = report.after_question(index, 3)
+    assert asked == [0, 1, 2]
+    back, index = [], 2
+    while index is not None:
+        back.append(index)
+        index = report.before_question(index)
+    assert back == [2, 1, 0]
+    assert report.after_question(1, 3, changing=True) is None      # straight back to the check
+    assert report.before_question(1, changing=True) is None
+    assert report.after_question(0, 1) is None and report.after_question(0, 0) is None
+
+
 def test_staff_steps():
     for tool in ("visitors", "rollcall", "volunteer"):
         assert staff.back(tool, unlocked=True) == "panel"
