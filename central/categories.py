@@ -28,7 +28,7 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8765"
 ICONS = ("trash", "car", "poster", "spray", "litter", "dog", "bin", "tree", "grass", "light", "road",
          "marking", "noise", "smoke")
 KINDS = ("choice", "yes_no", "text")
-RESERVED_CODES = {"kiosk_reference"}  # central adds this Open311 attribute itself
+RESERVED_CODES = {"kiosk_reference", "uprn"}  # central adds these Open311 attributes itself
 
 
 class CategoriesError(ValueError):

@@ -8,9 +8,10 @@ and records the back office's `service_request_id` (or its `token`, resolved lat
 Never a duplicate at the back office. Every answer falls in one of three kinds:
 
 - created: a 2xx with a `service_request_id` or a `token`;
-- not created: a definite error answer with a body (400/401/403/404: refused, kept as
+- not created: a definite error answer with a body (401/403/404/422: refused, kept as
   `failed` with the error until staff retry it; 429/500/503: busy, sent again later with
-  backoff);
+  backoff; 400, the spec's "general service error (e.g. CRM is down)": sent again after
+  5 minutes, then every 30, as FixMyStreet does);
 - unsure: no answer (timeout, connection dropped after sending), a 2xx that cannot be
   read, a 502/504 from a gateway or a 5xx with no body. The request may exist.
 
@@ -29,6 +30,9 @@ Settings come from the environment (so every worker process shares them):
     HUBKIOSK_OPEN311_TIMEOUT       seconds to wait for the back office (20)
     HUBKIOSK_OPEN311_BACKOFF       first retry delay in seconds, doubled each time (30)
     HUBKIOSK_OPEN311_ATTEMPTS      tries before a report is marked failed (10)
+    HUBKIOSK_OPEN311_DOWN_FIRST    seconds before the first retry after a 400 (300)
+    HUBKIOSK_OPEN311_DOWN_EVERY    seconds between later retries after a 400 (1800)
+    HUBKIOSK_OPEN311_DOWN_ATTEMPTS tries through 400s before failed (48: a day of them)
     HUBKIOSK_OPEN311_STATUS_SECONDS  how stale a back-office status may be before a
                                    tracking page view refreshes it (300)
     HUBKIOSK_PUBLIC_URL            central's public address: photos go as media_url
@@ -43,6 +47,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
+from urllib.parse import quote, urlencode, urljoin
+
 import requests
 from sqlalchemy import and_, exists, func, or_, select, update
 
@@ -55,6 +61,8 @@ from central.workers import PollingWorker
 
 log = logging.getLogger("central.open311")
 USER_AGENT = "hubkiosk-central/0.1 (Open311 GeoReport v2)"
+FORM_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+MAX_REDIRECTS = 3
 MAX_DESCRIPTION = 4000
 
 
@@ -69,6 +77,9 @@ class Open311Settings:
     attempts: int = 10
     status_seconds: float = 300.0
     public_url: str = ""
+    down_first: float = 300.0
+    down_every: float = 1800.0
+    down_attempts: int = 48
 
     @classmethod
     def from_env(cls, env=os.environ) -> "Open311Settings | None":
@@ -82,7 +93,10 @@ class Open311Settings:
                    backoff_seconds=float(env.get("HUBKIOSK_OPEN311_BACKOFF", "30")),
                    attempts=int(env.get("HUBKIOSK_OPEN311_ATTEMPTS", "10")),
                    status_seconds=float(env.get("HUBKIOSK_OPEN311_STATUS_SECONDS", "300")),
-                   public_url=env.get("HUBKIOSK_PUBLIC_URL", "").strip().rstrip("/"))
+                   public_url=env.get("HUBKIOSK_PUBLIC_URL", "").strip().rstrip("/"),
+                   down_first=float(env.get("HUBKIOSK_OPEN311_DOWN_FIRST", "300")),
+                   down_every=float(env.get("HUBKIOSK_OPEN311_DOWN_EVERY", "1800")),
+                   down_attempts=int(env.get("HUBKIOSK_OPEN311_DOWN_ATTEMPTS", "48")))
 
     @property
     def lease(self) -> timedelta:
@@ -117,6 +131,11 @@ class Busy(Open311Error):
     """A definite 429/500/503 with a body: nothing was created; try again later."""
 
 
+class ServiceDown(Busy):
+    """A 400, GeoReport v2's "general service error" (the CRM behind it is down, say):
+    nothing was created; try again after `down_first`, then every `down_every`."""
+
+
 class Unsure(Open311Error):
     """No usable answer: the request may or may not exist at the back office."""
 
@@ -148,19 +167,34 @@ class Open311Client:
         return {**params, **{k: v for k, v in more.items() if v is not None}}
 
     def _get(self, path: str, **params) -> requests.Response:
+        """A GET, following redirects (a back office that moved)."""
         try:
             return self.session.get(self._url(path), params=self._params(**params),
-                                    timeout=self.settings.timeout, allow_redirects=False)
+                                    timeout=self.settings.timeout, allow_redirects=True)
         except requests.RequestException as exc:
             raise Unsure(f"no answer ({type(exc).__name__})") from None
 
+    def _post(self, url: str, body: bytes) -> requests.Response:
+        """A POST, following only redirects that keep it a POST (307, 308): a 301, 302 or 303
+        would turn it into a GET, whose list of requests is no answer to this one."""
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                response = self.session.post(url, data=body, timeout=self.settings.timeout, allow_redirects=False,
+                                             headers={"Content-Type": FORM_TYPE})
+            except requests.RequestException as exc:
+                raise Unsure(f"no answer ({type(exc).__name__})") from None
+            if response.status_code not in (301, 302, 303, 307, 308):
+                return response
+            location = response.headers.get("Location", "")
+            if response.status_code not in (307, 308) or not location:
+                raise Refused(f"HTTP {response.status_code}: the back office moved; set HUBKIOSK_OPEN311_URL "
+                              "to its new address", response.status_code)
+            url = urljoin(url, location)
+        raise Refused("too many redirects", response.status_code)
+
     def create(self, form: list[tuple[str, str]]) -> Created:
         """POST one service request; Refused, Busy or Unsure when it is not plainly created."""
-        try:
-            response = self.session.post(self._url("requests.json"), data=form, timeout=self.settings.timeout,
-                                         allow_redirects=False)
-        except requests.RequestException as exc:
-            raise Unsure(f"no answer ({type(exc).__name__})") from None
+        response = self._post(self._url("requests.json"), urlencode(form).encode("ascii"))
         if 200 <= response.status_code < 300:
             first = _first(response)
             request_id, token = _text(first.get("service_request_id")), _text(first.get("token"))
@@ -187,14 +221,14 @@ class Open311Client:
 
     def token(self, token: str) -> str | None:
         """The service_request_id a token has become, or None while it is not known yet."""
-        response = self._get(f"tokens/{token}.json")
+        response = self._get(f"tokens/{quote(token, safe='')}.json")
         if response.status_code != 200:
             raise _error(response)
         return _text(_first(response).get("service_request_id")) or None
 
     def status(self, request_id: str) -> dict:
         """status, status_notes, updated_datetime of one request."""
-        response = self._get(f"requests/{request_id}.json")
+        response = self._get(f"requests/{quote(request_id, safe='')}.json")
         if response.status_code != 200:
             raise _error(response)
         return _first(response)
@@ -223,15 +257,23 @@ def _first(response: requests.Response) -> dict:
     return items[0]
 
 
+def error_words(body) -> str:
+    """Every error's description in a GeoReport v2 error answer (a list of `{code,
+    description}`, or one of them), joined; not only the first.
+
+    >>> error_words([{"code": 400, "description": "CRM down"}, {"code": 400, "description": "Try later"}])
+    'CRM down; Try later'
+    """
+    items = body if isinstance(body, list) else [body]
+    words = [clean_text(str(item.get("description") or ""), 150) for item in items if isinstance(item, dict)]
+    return clean_text("; ".join(w for w in words if w), 190)
+
+
 def _error(response: requests.Response) -> Open311Error:
     """The kind of a non-2xx answer, with the back office's own words (kept, never logged)."""
     status = response.status_code
-    words = ""
     try:
-        body = response.json()
-        first = body[0] if isinstance(body, list) and body else body
-        if isinstance(first, dict):
-            words = clean_text(str(first.get("description") or ""), 150)
+        words = error_words(response.json())
     except ValueError:
         words = ""
     message = f"HTTP {status}" + (f": {words}" if words else "")
@@ -242,7 +284,30 @@ def _error(response: requests.Response) -> Open311Error:
         return Busy(message, status, float(retry_after) if retry_after.isdigit() else None)
     if status >= 500:
         return Busy(message, status)
+    if status == 400:
+        return ServiceDown(message, status)
     return Refused(message, status)
+
+
+def retry_delay(error: Open311Error, attempts: int, settings: Open311Settings) -> float:
+    """Seconds before trying again after `attempts` tries that ended in `error`.
+
+    >>> s = Open311Settings(url="x", api_key="k")
+    >>> [retry_delay(ServiceDown("HTTP 400"), n, s) for n in (1, 2, 3)]   # as FixMyStreet
+    [300.0, 1800.0, 1800.0]
+    >>> [retry_delay(Busy("HTTP 503"), n, s) for n in (1, 2, 3)], retry_delay(Busy("", 429, 90), 1, s)
+    ([30.0, 60.0, 120.0], 90)
+    """
+    if error.retry_after:
+        return error.retry_after
+    if isinstance(error, ServiceDown):
+        return settings.down_first if attempts <= 1 else settings.down_every
+    return min(3600.0, settings.backoff_seconds * 2 ** (attempts - 1))
+
+
+def gives_up(error: Open311Error, attempts: int, settings: Open311Settings) -> bool:
+    """Whether `attempts` tries are enough: through 400s, a day of them by default."""
+    return attempts >= (settings.down_attempts if isinstance(error, ServiceDown) else settings.attempts)
 
 
 # ----- what a report becomes ---------------------------------------------------------------------
@@ -289,7 +354,8 @@ def form(row: dict, settings: Open311Settings, category: dict | None) -> list[tu
     else:
         fields.append(("address_string", row["location_text"] or row["postcode"] or row["site"]))
     if row["uprn"]:
-        fields.append(("address_id", row["uprn"]))
+        # GeoReport v2's address_id, and the attribute UK back offices built for FixMyStreet read.
+        fields += [("address_id", row["uprn"]), ("attribute[uprn]", row["uprn"])]
     fields.append(("description", description(row, category)))
     for code, value in json.loads(row["answers"] or "{}").items():
         fields.append((f"attribute[{code}]", _attribute(value)))
@@ -367,8 +433,8 @@ class Forwarder(PollingWorker):
 
     def _later(self, row: dict, error: Open311Error, unsure: bool) -> None:
         attempts = row["attempts"] + 1
-        failed = attempts >= self.settings.attempts
-        delay = error.retry_after or min(3600.0, self.settings.backoff_seconds * 2 ** (attempts - 1))
+        failed = gives_up(error, attempts, self.settings)
+        delay = retry_delay(error, attempts, self.settings)
         log.warning("report %s not forwarded (attempt %d, %s)%s", row["reference"], attempts,
                     type(error).__name__ if error.status is None else f"HTTP {error.status}",
                     ": given up" if failed else "")

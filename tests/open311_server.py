@@ -5,6 +5,9 @@
     server.drop_next = 1                    # the next POST is created, then the connection dropped
     server.delay_next = 1                   # ... created, then answered only after `delay_seconds`
     server.token_mode = True                # answer POSTs with a token; tokens/{t}.json gives the id
+    server.down_next = 2                    # the CRM behind it is down: the next two POSTs get
+                                            # a 400, GeoReport v2's general service error
+    server.moved_to = "/v3"                 # POSTs get a 308 to there (GETs a 301), served the same
     server.posts_for("RPT-7KQ2-X9PM")       # every POST that carried this kiosk reference
     server.created_for("RPT-7KQ2-X9PM")     # the service requests that exist for it
     server.close_request("6001", "Cleared")  # the team closes a request
@@ -23,7 +26,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 PREFIX = "/open311/v2"
 SERVICES = ["FLYTIP", "ABANDVEH", "FLYPOST", "GRAFFITI", "LITTER", "DOGFOUL", "MISSEDBIN", "OVERGROWN",
@@ -57,6 +60,10 @@ class Open311Server:
         self.delay_next = 0
         self.delay_seconds = 3.0
         self.token_mode = False
+        self.down_next = 0
+        self.moved_to = ""
+        self.post_times: list[float] = []    # when each POST arrived (time.monotonic)
+        self.post_types: list[str] = []      # each POST's Content-Type
         self.token_polls = 1             # token look-ups that answer "no id yet" before the id
         self._next_id = 6001
         self._httpd: ThreadingHTTPServer | None = None
@@ -149,7 +156,17 @@ def _handler(server: Open311Server):
         def _path(self) -> tuple[str, dict]:
             parts = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-            return parts.path.removeprefix(PREFIX), query
+            return unquote(parts.path.removeprefix(server.moved_to or PREFIX)), query
+
+        def _moved(self, status: int) -> bool:
+            """Send old addresses on to the new one, once the back office has moved."""
+            if not server.moved_to or self.path.startswith(server.moved_to):
+                return False
+            self.send_response(status)
+            self.send_header("Location", server.moved_to + self.path.removeprefix(PREFIX))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return True
 
         def _jurisdiction_ok(self, given: str | None) -> bool:
             if server.jurisdiction and given != server.jurisdiction:
@@ -158,6 +175,8 @@ def _handler(server: Open311Server):
             return True
 
         def do_GET(self) -> None:
+            if self._moved(301):
+                return
             path, query = self._path()
             with server.lock:
                 server.gets.append(self.path)
@@ -196,21 +215,30 @@ def _handler(server: Open311Server):
                 self._send(200, answer)
 
         def do_POST(self) -> None:
-            path, _query = self._path()
             length = int(self.headers.get("Content-Length") or 0)
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
+            body = self.rfile.read(length)
+            if self._moved(308):
+                return
+            path, _query = self._path()
+            form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
             if path != "/requests.json":
                 self._send(404, _error(404, "not found"))
                 return
             with server.lock:
                 server.posts.append(form)
+                server.post_times.append(time.monotonic())
+                server.post_types.append(self.headers.get("Content-Type", ""))
             if form.get("api_key") != server.api_key:
                 self._send(403, _error(403, "Invalid api_key"))
                 return
             if not self._jurisdiction_ok(form.get("jurisdiction_id")):
                 return
             if form.get("service_code") not in SERVICES:
-                self._send(400, _error(400, "Service not found"))
+                self._send(404, _error(404, "service_code not found"))
+                return
+            if server.down_next > 0:
+                server.down_next -= 1
+                self._send(400, _error(400, "The CRM is not answering") + _error(400, "Please try again later"))
                 return
             if server.fail_next > 0:
                 server.fail_next -= 1

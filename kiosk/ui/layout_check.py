@@ -365,6 +365,10 @@ class LayoutCheck:
         Clock._max_fps = 0   # lay out as fast as the machine can: nothing here is timed
         app.transition_seconds = 0
         app.prebuild_screens = False   # only the screens shown are built
+        if not app._warmed:
+            # As a running kiosk does first: start-up objects are then frozen out of the
+            # collection each wipe makes, which is most of a wipe's time.
+            app._warm_up()
         try:
             for lang in self.languages:
                 for step, action in self.steps:

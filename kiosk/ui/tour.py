@@ -607,7 +607,10 @@ class Tour:
         self.written: list[Path] = []
 
     def start(self) -> None:
-        Clock.schedule_once(lambda _dt: self._next(), 0.5)
+        # Only the screens shown are built, and the first step waits for the app's warm-up,
+        # which freezes the start-up objects out of the collections each wipe makes.
+        self.app.prebuild_screens = False
+        Clock.schedule_once(lambda _dt: self._next(), 1.5)
 
     def _next(self) -> None:
         if not self.jobs:

@@ -102,6 +102,7 @@ def rig(tmp_path_factory):
         HUBKIOSK_OPEN311_URL=backoffice.url, HUBKIOSK_OPEN311_KEY=backoffice.api_key,
         HUBKIOSK_OPEN311_JURISDICTION=backoffice.jurisdiction, HUBKIOSK_OPEN311_POLL="0.1",
         HUBKIOSK_OPEN311_TIMEOUT="1", HUBKIOSK_OPEN311_BACKOFF="0.2", HUBKIOSK_OPEN311_ATTEMPTS="6",
+        HUBKIOSK_OPEN311_DOWN_FIRST="0.4", HUBKIOSK_OPEN311_DOWN_EVERY="0.8",
         HUBKIOSK_OPEN311_STATUS_SECONDS="0", HUBKIOSK_PUBLIC_URL=central.url)
     central.data.mkdir(parents=True)
     (root / "gazetteer.csv").write_text(GAZETTEER_CSV)
@@ -141,6 +142,7 @@ def test_a_report_is_forwarded_once_with_its_fields(rig):
         facts["service_request_id"]]
     expected = {"api_key": "test-api-key", "jurisdiction_id": "riverside.gov.example", "service_code": "FLYTIP",
                 "lat": "52.410100", "long": "-1.501200", "address_id": "100091234567",
+                "attribute[uprn]": "100091234567",   # where back offices built for FixMyStreet look
                 "attribute[amount]": "car", "attribute[hazardous]": "false",
                 "attribute[kiosk_reference]": "RPT-7KQ2-X9PM", "email": "jo.bloggs@example.com",
                 "first_name": "Jo", "last_name": "Bloggs", "phone": "+447700900123"}
@@ -166,6 +168,49 @@ def test_server_errors_are_retried_without_duplicates(rig):
     rig.forwarded("RPT-5ERR-AAA2")
     assert len(rig.backoffice.posts_for("RPT-5ERR-AAA2")) == 3
     assert len(rig.backoffice.created_for("RPT-5ERR-AAA2")) == 1
+
+
+def test_a_crm_that_is_down_is_tried_again_later_not_failed(rig):
+    """A 400 is GeoReport v2's general service error: tried again after DOWN_FIRST, then
+    every DOWN_EVERY (5 and 30 minutes by default, as FixMyStreet), with every error's words."""
+    first = len(rig.backoffice.posts)
+    rig.backoffice.down_next = 2
+    rig.send(payload("RPT-DOWN-AAB2", contact=None))
+    rig.forwarded("RPT-DOWN-AAB2")
+    assert len(rig.backoffice.posts_for("RPT-DOWN-AAB2")) == 3
+    assert len(rig.backoffice.created_for("RPT-DOWN-AAB2")) == 1
+    times = [t for t, p in zip(rig.backoffice.post_times[first:], rig.backoffice.posts[first:])
+             if p.get("attribute[kiosk_reference]") == "RPT-DOWN-AAB2"]
+    assert times[1] - times[0] >= 0.4 * 0.9 and times[2] - times[1] >= 0.8 * 0.9
+    [row] = rig.listed("--reference", "RPT-DOWN-AAB2")
+    assert row["state"] == "sent" and row["last_error"] is None
+
+
+def test_all_of_a_400s_errors_are_kept_and_a_day_of_them_fails_the_report():
+    from central.open311 import Open311Settings, ServiceDown, error_words, gives_up
+
+    body = [{"code": 400, "description": "The CRM is not answering"}, {"code": 400, "description": "Try later"}]
+    assert error_words(body) == "The CRM is not answering; Try later"
+    assert error_words({"code": 404, "description": "service_code not found"}) == "service_code not found"
+    settings = Open311Settings(url="x", api_key="k")
+    assert not gives_up(ServiceDown("HTTP 400"), 47, settings) and gives_up(ServiceDown("HTTP 400"), 48, settings)
+
+
+def test_a_back_office_that_moved_is_followed(rig):
+    """POSTs follow a 307/308 as POSTs; GETs (status, look-ups) follow any redirect; the form
+    is sent as UTF-8 and says so."""
+    rig.backoffice.moved_to = "/open311/v3"
+    try:
+        rig.send(payload("RPT-MOVE-AAB3", description="Łóżko i worki — zostawione", contact=None))
+        facts = rig.forwarded("RPT-MOVE-AAB3")
+        rig.backoffice.close_request(facts["service_request_id"], "Cleared")
+        assert rig.track("RPT-MOVE-AAB3").json()["status"] == "closed"    # the status GET, redirected
+    finally:
+        rig.backoffice.moved_to = ""
+    [post] = rig.backoffice.posts_for("RPT-MOVE-AAB3")
+    assert post["description"].startswith("Łóżko i worki — zostawione")
+    assert rig.backoffice.post_types[-1] == "application/x-www-form-urlencoded; charset=utf-8"
+    assert len(rig.backoffice.created_for("RPT-MOVE-AAB3")) == 1
 
 
 @pytest.mark.parametrize("misbehaviour", ["drop_next", "delay_next"])
