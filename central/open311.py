@@ -21,6 +21,14 @@ never sent again blindly: central first searches `{base}/requests.json` by servi
 over a window from its first send, for a request whose description or attributes carry
 its kiosk reference; if one is found its id is recorded and nothing is resent.
 
+The back office's own list of services (`services.json`) is read at start and hourly, with
+the definition (`services/{code}.json`) of each service that has `metadata`. A kiosk
+answer goes as the definition's attribute (matched by code, or by its description against
+the question's English words) with the definition's value key (matched by key, or by its
+name against the option's English words); answers it does not ask for are in the
+description only. A `blackbox` service answers with no id and cannot be searched: its 2xx
+is the request sent, once.
+
 Settings come from the environment (so every worker process shares them):
 
     HUBKIOSK_OPEN311_URL           base URL, e.g. https://backoffice.example/open311/v2
@@ -33,6 +41,8 @@ Settings come from the environment (so every worker process shares them):
     HUBKIOSK_OPEN311_DOWN_FIRST    seconds before the first retry after a 400 (300)
     HUBKIOSK_OPEN311_DOWN_EVERY    seconds between later retries after a 400 (1800)
     HUBKIOSK_OPEN311_DOWN_ATTEMPTS tries through 400s before failed (48: a day of them)
+    HUBKIOSK_OPEN311_SERVICES_SECONDS  how often the service list and definitions are read
+                                   again (3600)
     HUBKIOSK_OPEN311_STATUS_SECONDS  how stale a back-office status may be before a
                                    tracking page view refreshes it (300)
     HUBKIOSK_PUBLIC_URL            central's public address: photos go as media_url
@@ -44,6 +54,7 @@ import json
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
@@ -80,6 +91,7 @@ class Open311Settings:
     down_first: float = 300.0
     down_every: float = 1800.0
     down_attempts: int = 48
+    services_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls, env=os.environ) -> "Open311Settings | None":
@@ -96,7 +108,8 @@ class Open311Settings:
                    public_url=env.get("HUBKIOSK_PUBLIC_URL", "").strip().rstrip("/"),
                    down_first=float(env.get("HUBKIOSK_OPEN311_DOWN_FIRST", "300")),
                    down_every=float(env.get("HUBKIOSK_OPEN311_DOWN_EVERY", "1800")),
-                   down_attempts=int(env.get("HUBKIOSK_OPEN311_DOWN_ATTEMPTS", "48")))
+                   down_attempts=int(env.get("HUBKIOSK_OPEN311_DOWN_ATTEMPTS", "48")),
+                   services_seconds=float(env.get("HUBKIOSK_OPEN311_SERVICES_SECONDS", "3600")))
 
     @property
     def lease(self) -> timedelta:
@@ -146,6 +159,31 @@ class Created:
     token: str | None
 
 
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of a service definition (GeoReport v2 `GET services/{code}.json`)."""
+    code: str
+    description: str = ""
+    datatype: str = "string"
+    required: bool = False
+    variable: bool = True
+    values: tuple[tuple[str, str], ...] = ()   # (key, name) of a single/multivaluelist
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of the back office's `services.json`; `attributes` is its definition,
+    or None when it has none (no `metadata`) or it could not be read."""
+    code: str
+    type: str = "realtime"        # realtime, batch or blackbox
+    metadata: bool = False
+    attributes: tuple[Attribute, ...] | None = None
+
+    @property
+    def blackbox(self) -> bool:
+        return self.type == "blackbox"
+
+
 # ----- the client ------------------------------------------------------------------------------
 class Open311Client:
     """GeoReport v2 over one `requests.Session` (no automatic retries: every resend is
@@ -192,16 +230,63 @@ class Open311Client:
             url = urljoin(url, location)
         raise Refused("too many redirects", response.status_code)
 
-    def create(self, form: list[tuple[str, str]]) -> Created:
-        """POST one service request; Refused, Busy or Unsure when it is not plainly created."""
+    def create(self, form: list[tuple[str, str]], blackbox: bool = False) -> Created:
+        """POST one service request; Refused, Busy or Unsure when it is not plainly created.
+        A `blackbox` service's 2xx is the request created, with no id to come."""
         response = self._post(self._url("requests.json"), urlencode(form).encode("ascii"))
         if 200 <= response.status_code < 300:
+            if blackbox:
+                return Created(None, None)
             first = _first(response)
             request_id, token = _text(first.get("service_request_id")), _text(first.get("token"))
             if not request_id and not token:
                 raise Unsure("the answer had neither a service_request_id nor a token", response.status_code)
             return Created(request_id or None, token or None)
         raise _error(response)
+
+    def services(self) -> dict[str, Service]:
+        """The back office's services, each with its definition where it has `metadata`
+        (None where that could not be read)."""
+        response = self._get("services.json")
+        if response.status_code != 200:
+            raise _error(response)
+        found = {}
+        for item in _list(response):
+            code = _text(item.get("service_code"))
+            if not code:
+                continue
+            service = Service(code, str(item.get("type") or "realtime").strip().lower(), _truthy(item.get("metadata")))
+            if service.metadata:
+                try:
+                    service = replace(service, attributes=self.definition(code))
+                except Open311Error as exc:
+                    log.info("definition of service %s not read (%s)", code, type(exc).__name__)
+            found[code] = service
+        return found
+
+    def definition(self, code: str) -> tuple[Attribute, ...]:
+        response = self._get(f"services/{quote(code, safe='')}.json")
+        if response.status_code != 200:
+            raise _error(response)
+        try:
+            data = response.json()
+        except ValueError:
+            raise Unsure("the definition is not JSON", response.status_code) from None
+        if isinstance(data, list) and data:
+            data = data[0]
+        items = data.get("attributes") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise Unsure("the definition has no list of attributes", response.status_code)
+        attributes = []
+        for item in items:
+            if not isinstance(item, dict) or not _text(item.get("code")):
+                continue
+            values = tuple((str(v.get("key")), str(v.get("name") or v.get("key")))
+                           for v in item.get("values") or [] if isinstance(v, dict) and v.get("key") is not None)
+            attributes.append(Attribute(_text(item.get("code")), str(item.get("description") or ""),
+                                        str(item.get("datatype") or "string").lower(), _truthy(item.get("required")),
+                                        _truthy(item.get("variable"), default=True), values))
+        return tuple(attributes)
 
     def find(self, service_code: str, reference: str, since: datetime) -> str | None:
         """The id of the request carrying `reference`, searched from `since` to now."""
@@ -232,6 +317,14 @@ class Open311Client:
         if response.status_code != 200:
             raise _error(response)
         return _first(response)
+
+
+def _truthy(value, default: bool = False) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
 
 
 def _text(value) -> str:
@@ -344,8 +437,60 @@ def _attribute(value) -> str:
     return str(value)
 
 
-def form(row: dict, settings: Open311Settings, category: dict | None) -> list[tuple[str, str]]:
-    """The form fields of the POST requests.json for one report."""
+def _same(a: str, b: str) -> bool:
+    """Two labels that say the same thing (case, spaces and end punctuation aside)."""
+    def norm(text: str) -> str:
+        return " ".join(str(text).casefold().split()).rstrip("?.:! ")
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+YES = ("true", "yes", "y", "1")
+NO = ("false", "no", "n", "0")
+
+
+def _value_key(attribute: Attribute, question: dict | None, value) -> str | None:
+    """The definition's value for a kiosk answer, or None when it has none that fits."""
+    if attribute.datatype not in ("singlevaluelist", "multivaluelist"):
+        return _attribute(value) if attribute.datatype != "number" or str(value).replace(".", "", 1).isdigit() else None
+    if isinstance(value, bool):
+        words = YES if value else NO
+        return next((key for key, name in attribute.values
+                     if key.casefold() in words or name.casefold() in words), None)
+    option = next((o for o in (question or {}).get("options") or [] if o.get("value") == value), None)
+    label = cats.english(option.get("label")) if option else ""
+    return next((key for key, name in attribute.values if key == str(value)), None) or next(
+        (key for key, name in attribute.values if _same(name, label)), None)
+
+
+def defined_attributes(answers: dict, questions: list[dict], attributes) -> list[tuple[str, str]]:
+    """A report's answers as the service definition's attributes: each matched by code or
+    by description, with the definition's value key. Answers it does not ask for, and
+    values it has no key for, go in the description only.
+
+    >>> attrs = (Attribute("AMT", "How much is there", "singlevaluelist", values=(("1", "One or two bags"),
+    ...          ("2", "A car boot load"))), Attribute("danger", "", "singlevaluelist", values=(("Y", "Yes"), ("N", "No"))))
+    >>> qs = [{"code": "amount", "label": {"en": "How much is there?"}, "options": [{"value": "car",
+    ...        "label": {"en": "A car boot load"}}]}, {"code": "DANGER", "label": {"en": "Is it dangerous?"}}]
+    >>> defined_attributes({"amount": "car", "danger": False, "other": "x"}, qs, attrs)
+    [('attribute[AMT]', '2'), ('attribute[danger]', 'N')]
+    """
+    by_code = {q.get("code"): q for q in questions}
+    fields = []
+    for code, value in answers.items():
+        question = by_code.get(code)
+        label = cats.english(question.get("label")) if question else ""
+        attribute = next((a for a in attributes if a.variable and a.code.casefold() == str(code).casefold()), None) \
+            or next((a for a in attributes if a.variable and _same(a.description, label)), None)
+        key = _value_key(attribute, question, value) if attribute else None
+        if key is not None:
+            fields.append((f"attribute[{attribute.code}]", key))
+    return fields
+
+
+def form(row: dict, settings: Open311Settings, category: dict | None,
+         service: Service | None = None) -> list[tuple[str, str]]:
+    """The form fields of the POST requests.json for one report (`service`: the back
+    office's own definition of its service, when it has one)."""
     fields = [("api_key", settings.api_key), ("service_code", row["service_code"])]
     if settings.jurisdiction:
         fields.append(("jurisdiction_id", settings.jurisdiction))
@@ -357,8 +502,11 @@ def form(row: dict, settings: Open311Settings, category: dict | None) -> list[tu
         # GeoReport v2's address_id, and the attribute UK back offices built for FixMyStreet read.
         fields += [("address_id", row["uprn"]), ("attribute[uprn]", row["uprn"])]
     fields.append(("description", description(row, category)))
-    for code, value in json.loads(row["answers"] or "{}").items():
-        fields.append((f"attribute[{code}]", _attribute(value)))
+    answers = json.loads(row["answers"] or "{}")
+    if service is not None and service.attributes is not None:
+        fields += defined_attributes(answers, (category or {}).get("questions") or [], service.attributes)
+    else:
+        fields += [(f"attribute[{code}]", _attribute(value)) for code, value in answers.items()]
     fields.append(("attribute[kiosk_reference]", row["reference"]))
     if row["contact_email"]:
         fields.append(("email", row["contact_email"]))
@@ -388,6 +536,20 @@ class Forwarder(PollingWorker):
         self.engine = engine
         self.settings = settings
         self.client = client or Open311Client(settings)
+        self._services: dict[str, Service] = {}
+        self._services_due = 0.0   # time.monotonic() when the list is read again
+
+    def service(self, code: str) -> Service | None:
+        """The back office's own account of a service, read at most every `services_seconds`
+        (a minute after a failed read; the last good list is kept meanwhile)."""
+        if time.monotonic() >= self._services_due:
+            try:
+                self._services = self.client.services()
+                self._services_due = time.monotonic() + self.settings.services_seconds
+            except Open311Error as exc:
+                log.info("service list not read (%s)", type(exc).__name__)
+                self._services_due = time.monotonic() + min(60.0, self.settings.services_seconds)
+        return self._services.get(code)
 
     def run_once(self) -> int:
         return self.forward_due()
@@ -430,6 +592,9 @@ class Forwarder(PollingWorker):
             if values.get("service_request_id"):  # the back office has it: nobody need chase it now
                 work.close_for_record(conn, "street-report", row["record_id"], "open311",
                                       f"Accepted by the back office as request {values['service_request_id']}")
+            elif values.get("state") == "sent" and not values.get("token"):   # a blackbox: no id to come
+                work.close_for_record(conn, "street-report", row["record_id"], "open311",
+                                      "Accepted by the back office (it gives no request id)")
 
     def _later(self, row: dict, error: Open311Error, unsure: bool) -> None:
         attempts = row["attempts"] + 1
@@ -447,7 +612,8 @@ class Forwarder(PollingWorker):
 
     def _sent(self, row: dict, created: Created) -> None:
         log.info("report %s forwarded: %s", row["reference"],
-                 f"request {created.service_request_id}" if created.service_request_id else "token")
+                 f"request {created.service_request_id}" if created.service_request_id
+                 else ("token" if created.token else "no id (a blackbox service)"))
         self._save(row, state="sent", attempts=row["attempts"] + 1, unsure=False, last_error=None,
                    service_request_id=created.service_request_id, token=created.token, forwarded_at=_now(),
                    next_at=_now() + timedelta(seconds=self.settings.poll_seconds))
@@ -466,7 +632,8 @@ class Forwarder(PollingWorker):
             return
         with self.engine.connect() as conn:
             category = categories(conn).get(row["category"])
-        if row["unsure"]:
+        service = self.service(row["service_code"])
+        if row["unsure"] and not (service and service.blackbox):   # a blackbox cannot be searched
             since = aware(row["first_sent_at"]) or _now() - timedelta(days=1)
             try:
                 found = self.client.find(row["service_code"], row["reference"], since)
@@ -479,7 +646,8 @@ class Forwarder(PollingWorker):
                 return
         self._mark_sending(row)
         try:
-            created = self.client.create(form(row, self.settings, category))
+            created = self.client.create(form(row, self.settings, category, service),
+                                         blackbox=bool(service and service.blackbox))
         except Refused as exc:
             self._refused(row, exc)
         except Busy as exc:

@@ -8,11 +8,16 @@
     server.down_next = 2                    # the CRM behind it is down: the next two POSTs get
                                             # a 400, GeoReport v2's general service error
     server.moved_to = "/v3"                 # POSTs get a 308 to there (GETs a 301), served the same
+    server.blackbox = {"NOISE"}             # services whose POSTs answer with no id, and which
+                                            # searches never list
+    server.definitions["GRAFFITI"]          # service definitions (services/{code}.json), with
+                                            # codes and value keys of the back office's own
     server.posts_for("RPT-7KQ2-X9PM")       # every POST that carried this kiosk reference
     server.created_for("RPT-7KQ2-X9PM")     # the service requests that exist for it
     server.close_request("6001", "Cleared")  # the team closes a request
 
-It serves services.json, requests.json (POST creates; GET searches by service_code,
+It serves services.json (`metadata` true for the services in `definitions`),
+services/{code}.json, requests.json (POST creates; GET searches by service_code,
 start_date, end_date), requests/{id}.json and tokens/{token}.json, checks the api_key and
 jurisdiction_id, and records every call. GET search answers do not include attributes,
 as many real back offices do not: central must find its reference in the description.
@@ -31,6 +36,19 @@ from urllib.parse import parse_qs, unquote, urlsplit
 PREFIX = "/open311/v2"
 SERVICES = ["FLYTIP", "ABANDVEH", "FLYPOST", "GRAFFITI", "LITTER", "DOGFOUL", "MISSEDBIN", "OVERGROWN",
             "GRASSCUT", "STREETLIGHT", "POTHOLE", "ROADMARK", "NOISE", "POLLUTION"]
+
+
+# The back office's own codes and keys for the kiosk's graffiti questions ("offensive",
+# yes/no; "surface": council, private, other), matched by their words.
+GRAFFITI_DEFINITION = {"service_code": "GRAFFITI", "attributes": [
+    {"variable": True, "code": "OFFENSIVE", "datatype": "singlevaluelist", "required": False, "order": 1,
+     "description": "Is it offensive or racist?", "values": [{"key": "Y", "name": "Yes"}, {"key": "N", "name": "No"}]},
+    {"variable": True, "code": "SURFACE_TYPE", "datatype": "singlevaluelist", "required": False, "order": 2,
+     "description": "Where is it?", "values": [{"key": "C", "name": "On a council building, sign or bench"},
+                                                {"key": "P", "name": "On a private wall or property"},
+                                                {"key": "O", "name": "Somewhere else"}]},
+    {"variable": False, "code": "ASSET_ID", "datatype": "string", "required": False, "order": 3,
+     "description": "Set by the back office"}]}
 
 
 def _w3c(moment: datetime) -> str:
@@ -62,6 +80,8 @@ class Open311Server:
         self.token_mode = False
         self.down_next = 0
         self.moved_to = ""
+        self.blackbox: set[str] = set()
+        self.definitions: dict[str, dict] = {"GRAFFITI": GRAFFITI_DEFINITION}
         self.post_times: list[float] = []    # when each POST arrived (time.monotonic)
         self.post_types: list[str] = []      # each POST's Content-Type
         self.token_polls = 1             # token look-ups that answer "no id yet" before the id
@@ -123,7 +143,7 @@ class Open311Server:
             found = []
             for request in self.requests.values():
                 when = _parse(request["requested_datetime"])
-                if codes and request["service_code"] not in codes:
+                if (codes and request["service_code"] not in codes) or request["service_code"] in self.blackbox:
                     continue
                 if (start and when < start.replace(microsecond=0)) or (end and when > end):
                     continue
@@ -183,8 +203,16 @@ def _handler(server: Open311Server):
             if not self._jurisdiction_ok(query.get("jurisdiction_id")):
                 return
             if path == "/services.json":
-                self._send(200, [{"service_code": c, "service_name": c.title(), "type": "realtime",
-                                  "metadata": True, "keywords": "", "group": "street"} for c in SERVICES])
+                self._send(200, [{"service_code": c, "service_name": c.title(),
+                                  "type": "blackbox" if c in server.blackbox else "realtime",
+                                  "metadata": c in server.definitions, "keywords": "", "group": "street"}
+                                 for c in SERVICES])
+            elif path.startswith("/services/") and path.endswith(".json"):
+                definition = server.definitions.get(path[len("/services/"):-len(".json")])
+                if definition is None:
+                    self._send(404, _error(404, "service_code not found"))
+                else:
+                    self._send(200, definition)
             elif path == "/requests.json":
                 self._send(200, server.search(query))
             elif path.startswith("/requests/") and path.endswith(".json"):
@@ -253,7 +281,9 @@ def _handler(server: Open311Server):
             if server.delay_next > 0:
                 server.delay_next -= 1
                 time.sleep(server.delay_seconds)
-            if server.token_mode:
+            if form.get("service_code") in server.blackbox:
+                self._send(201, [{"service_notice": "Thank you: your request has been passed on"}])
+            elif server.token_mode:
                 token = f"tok-{request['service_request_id']}-{int(time.time() * 1000) % 100000}"
                 with server.lock:
                     server.tokens[token] = {"id": request["service_request_id"], "polls": server.token_polls}

@@ -103,6 +103,7 @@ def rig(tmp_path_factory):
         HUBKIOSK_OPEN311_JURISDICTION=backoffice.jurisdiction, HUBKIOSK_OPEN311_POLL="0.1",
         HUBKIOSK_OPEN311_TIMEOUT="1", HUBKIOSK_OPEN311_BACKOFF="0.2", HUBKIOSK_OPEN311_ATTEMPTS="6",
         HUBKIOSK_OPEN311_DOWN_FIRST="0.4", HUBKIOSK_OPEN311_DOWN_EVERY="0.8",
+        HUBKIOSK_OPEN311_SERVICES_SECONDS="0.5",
         HUBKIOSK_OPEN311_STATUS_SECONDS="0", HUBKIOSK_PUBLIC_URL=central.url)
     central.data.mkdir(parents=True)
     (root / "gazetteer.csv").write_text(GAZETTEER_CSV)
@@ -194,6 +195,40 @@ def test_all_of_a_400s_errors_are_kept_and_a_day_of_them_fails_the_report():
     assert error_words({"code": 404, "description": "service_code not found"}) == "service_code not found"
     settings = Open311Settings(url="x", api_key="k")
     assert not gives_up(ServiceDown("HTTP 400"), 47, settings) and gives_up(ServiceDown("HTTP 400"), 48, settings)
+
+
+def test_answers_go_with_the_back_offices_own_codes_and_keys(rig):
+    """GRAFFITI has a definition (services/GRAFFITI.json) whose codes and value keys are the
+    back office's own: the answers go as those, matched by their words."""
+    rig.send(payload("RPT-DEFN-AAB4", category="graffiti", service_code="GRAFFITI",
+                     answers={"offensive": True, "surface": "private"}, contact=None))
+    rig.forwarded("RPT-DEFN-AAB4")
+    [post] = rig.backoffice.posts_for("RPT-DEFN-AAB4")
+    attributes = {k: v for k, v in post.items() if k.startswith("attribute[")}
+    assert attributes == {"attribute[OFFENSIVE]": "Y", "attribute[SURFACE_TYPE]": "P",
+                          "attribute[uprn]": "100091234567", "attribute[kiosk_reference]": "RPT-DEFN-AAB4"}
+    assert "Is it offensive or racist? Yes" in post["description"]    # and in words, as ever
+    assert any(path.startswith("/open311/v2/services/GRAFFITI.json") for path in rig.backoffice.gets)
+
+
+def test_a_blackbox_service_is_sent_once_without_an_id(rig):
+    """A blackbox service answers with no id and is never listed by a search: its 2xx is
+    the request sent, not a reason to look and send again."""
+    rig.backoffice.blackbox = {"NOISE"}
+    try:
+        time.sleep(0.7)   # central reads the service list again
+        rig.send(payload("RPT-BBOX-AAB5", category="noise", service_code="NOISE",
+                         answers={"source": "music", "now": True}, contact=None))
+        wait_for(lambda: rig.listed("--reference", "RPT-BBOX-AAB5", "--state", "sent"), what="sent")
+        time.sleep(1.0)   # long enough for any look-up and resend to have happened
+    finally:
+        rig.backoffice.blackbox = set()
+    assert len(rig.backoffice.posts_for("RPT-BBOX-AAB5")) == 1
+    assert len(rig.backoffice.created_for("RPT-BBOX-AAB5")) == 1
+    [row] = rig.listed("--reference", "RPT-BBOX-AAB5")
+    assert row["service_request_id"] is None and row["token"] is None and row["last_error"] is None
+    steps = {step["step"]: step for step in rig.track("RPT-BBOX-AAB5").json()["steps"]}
+    assert steps["passed"]["done"] and steps["passed"]["text"] == "Passed to the team that deals with it"
 
 
 def test_a_back_office_that_moved_is_followed(rig):

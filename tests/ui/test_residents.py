@@ -398,5 +398,5 @@ def test_a_postcode_is_enough_and_reports_can_be_anonymous(kiosk, office, backof
     kiosk.until(lambda: backoffice.posts_for(reference), 40, what="the Open311 request")
     (post,) = backoffice.posts_for(reference)
     assert "email" not in post and "first_name" not in post and "\u202e" not in post["description"]
-    assert post[f"attribute[{where.code}]"] == where.options[1].value
+    assert where.options[1].value == "private" and post["attribute[SURFACE_TYPE]"] == "P"   # the back office's key
     assert post.get("lat") or post.get("address_string")
