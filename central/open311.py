@@ -2,6 +2,7 @@
 
 A forwarder thread claims due reports (a claim lasts a few request timeouts, so with
 several central workers each report is taken by one), POSTs each to `{base}/requests.json`
+(or `.xml`, `HUBKIOSK_OPEN311_FORMAT`)
 and records the back office's `service_request_id` (or its `token`, resolved later through
 `{base}/tokens/{token}.json`). A report waits until its record is complete (its photo in).
 
@@ -43,6 +44,9 @@ Settings come from the environment (so every worker process shares them):
     HUBKIOSK_OPEN311_DOWN_ATTEMPTS tries through 400s before failed (48: a day of them)
     HUBKIOSK_OPEN311_SERVICES_SECONDS  how often the service list and definitions are read
                                    again (3600)
+    HUBKIOSK_OPEN311_FORMAT        json (the default) or xml, which every GeoReport v2 server
+                                   speaks: the back office's paths end .json or .xml, and
+                                   its answers, errors included, are read in that format
     HUBKIOSK_OPEN311_STATUS_SECONDS  how stale a back-office status may be before a
                                    tracking page view refreshes it (300)
     HUBKIOSK_PUBLIC_URL            central's public address: photos go as media_url
@@ -60,7 +64,9 @@ from datetime import datetime, timedelta, timezone
 
 from urllib.parse import quote, urlencode, urljoin
 
+import defusedxml.ElementTree as ET
 import requests
+from defusedxml import DefusedXmlException
 from sqlalchemy import and_, exists, func, or_, select, update
 
 from central import categories as cats
@@ -92,6 +98,7 @@ class Open311Settings:
     down_every: float = 1800.0
     down_attempts: int = 48
     services_seconds: float = 3600.0
+    format: str = "json"          # "json" or "xml" (the spec's required one): this endpoint's
 
     @classmethod
     def from_env(cls, env=os.environ) -> "Open311Settings | None":
@@ -109,7 +116,8 @@ class Open311Settings:
                    down_first=float(env.get("HUBKIOSK_OPEN311_DOWN_FIRST", "300")),
                    down_every=float(env.get("HUBKIOSK_OPEN311_DOWN_EVERY", "1800")),
                    down_attempts=int(env.get("HUBKIOSK_OPEN311_DOWN_ATTEMPTS", "48")),
-                   services_seconds=float(env.get("HUBKIOSK_OPEN311_SERVICES_SECONDS", "3600")))
+                   services_seconds=float(env.get("HUBKIOSK_OPEN311_SERVICES_SECONDS", "3600")),
+                   format="xml" if env.get("HUBKIOSK_OPEN311_FORMAT", "").strip().lower() == "xml" else "json")
 
     @property
     def lease(self) -> timedelta:
@@ -198,7 +206,8 @@ class Open311Client:
         self.session.close()
 
     def _url(self, path: str) -> str:
-        return f"{self.settings.url}/{path}"
+        """`path` without its format (requests, tokens/t) as the endpoint's URL."""
+        return f"{self.settings.url}/{path}.{self.settings.format}"
 
     def _params(self, **more) -> dict:
         params = {"jurisdiction_id": self.settings.jurisdiction} if self.settings.jurisdiction else {}
@@ -233,7 +242,7 @@ class Open311Client:
     def create(self, form: list[tuple[str, str]], blackbox: bool = False) -> Created:
         """POST one service request; Refused, Busy or Unsure when it is not plainly created.
         A `blackbox` service's 2xx is the request created, with no id to come."""
-        response = self._post(self._url("requests.json"), urlencode(form).encode("ascii"))
+        response = self._post(self._url("requests"), urlencode(form).encode("ascii"))
         if 200 <= response.status_code < 300:
             if blackbox:
                 return Created(None, None)
@@ -247,7 +256,7 @@ class Open311Client:
     def services(self) -> dict[str, Service]:
         """The back office's services, each with its definition where it has `metadata`
         (None where that could not be read)."""
-        response = self._get("services.json")
+        response = self._get("services")
         if response.status_code != 200:
             raise _error(response)
         found = {}
@@ -265,13 +274,10 @@ class Open311Client:
         return found
 
     def definition(self, code: str) -> tuple[Attribute, ...]:
-        response = self._get(f"services/{quote(code, safe='')}.json")
+        response = self._get(f"services/{quote(code, safe='')}")
         if response.status_code != 200:
             raise _error(response)
-        try:
-            data = response.json()
-        except ValueError:
-            raise Unsure("the definition is not JSON", response.status_code) from None
+        data = _data(response)
         if isinstance(data, list) and data:
             data = data[0]
         items = data.get("attributes") if isinstance(data, dict) else None
@@ -290,7 +296,7 @@ class Open311Client:
 
     def find(self, service_code: str, reference: str, since: datetime) -> str | None:
         """The id of the request carrying `reference`, searched from `since` to now."""
-        response = self._get("requests.json", service_code=service_code,
+        response = self._get("requests", service_code=service_code,
                              start_date=w3c(since - timedelta(minutes=10)),
                              end_date=w3c(_now() + timedelta(minutes=10)))
         if response.status_code != 200:
@@ -306,14 +312,14 @@ class Open311Client:
 
     def token(self, token: str) -> str | None:
         """The service_request_id a token has become, or None while it is not known yet."""
-        response = self._get(f"tokens/{quote(token, safe='')}.json")
+        response = self._get(f"tokens/{quote(token, safe='')}")
         if response.status_code != 200:
             raise _error(response)
         return _text(_first(response).get("service_request_id")) or None
 
     def status(self, request_id: str) -> dict:
         """status, status_notes, updated_datetime of one request."""
-        response = self._get(f"requests/{quote(request_id, safe='')}.json")
+        response = self._get(f"requests/{quote(request_id, safe='')}")
         if response.status_code != 200:
             raise _error(response)
         return _first(response)
@@ -331,11 +337,41 @@ def _text(value) -> str:
     return str(value).strip()[:64] if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
 
 
-def _list(response: requests.Response) -> list[dict]:
+# The elements of GeoReport v2's XML that hold a list of the elements inside them.
+XML_LISTS = {"service_requests", "services", "errors", "attributes", "values"}
+
+
+def from_xml(element):
+    """A GeoReport v2 XML element as the JSON format's data: lists for the list elements,
+    mappings for the others, text for the leaves.
+
+    >>> from_xml(ET.fromstring("<service_requests><request><service_request_id>6001</service_request_id>"
+    ...          "<token/></request></service_requests>"))
+    [{'service_request_id': '6001', 'token': ''}]
+    """
+    if element.tag in XML_LISTS:
+        return [from_xml(child) for child in element]
+    if len(element) == 0:
+        return (element.text or "").strip()
+    return {child.tag: from_xml(child) for child in element}
+
+
+def _data(response: requests.Response):
+    """The answer's body as data, in the endpoint's format (JSON or XML). XML is read with
+    defusedxml: no entities, no external references, no bombs."""
+    if response.url.split("?")[0].endswith(".xml") or "xml" in response.headers.get("Content-Type", ""):
+        try:
+            return from_xml(ET.fromstring(response.content))
+        except (ET.ParseError, DefusedXmlException):
+            raise Unsure("the answer is not XML", response.status_code) from None
     try:
-        data = response.json()
+        return response.json()
     except ValueError:
         raise Unsure("the answer is not JSON", response.status_code) from None
+
+
+def _list(response: requests.Response) -> list[dict]:
+    data = _data(response)
     if isinstance(data, dict):  # some servers wrap the list
         data = data.get("service_requests") or data.get("requests") or [data]
     if not isinstance(data, list):
@@ -366,8 +402,8 @@ def _error(response: requests.Response) -> Open311Error:
     """The kind of a non-2xx answer, with the back office's own words (kept, never logged)."""
     status = response.status_code
     try:
-        words = error_words(response.json())
-    except ValueError:
+        words = error_words(_data(response))
+    except Unsure:
         words = ""
     message = f"HTTP {status}" + (f": {words}" if words else "")
     if status in (502, 504, 408) or (status >= 500 and not response.content):

@@ -12,6 +12,9 @@
                                             # searches never list
     server.definitions["GRAFFITI"]          # service definitions (services/{code}.json), with
                                             # codes and value keys of the back office's own
+    server.raw_next = (200, "text/xml", b"...")  # the next answer, exactly this
+    server.formats = {"xml"}                # the formats it speaks (every path in either, .json
+                                            # or .xml, answers and errors alike)
     server.posts_for("RPT-7KQ2-X9PM")       # every POST that carried this kiosk reference
     server.created_for("RPT-7KQ2-X9PM")     # the service requests that exist for it
     server.close_request("6001", "Cleared")  # the team closes a request
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import json
 import socket
+import xml.etree.ElementTree as ET
 import threading
 import time
 from datetime import datetime, timezone
@@ -67,7 +71,7 @@ class Open311Server:
     def __init__(self, api_key: str = "test-api-key", jurisdiction: str = "riverside.gov.example") -> None:
         self.api_key = api_key
         self.jurisdiction = jurisdiction
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()   # (answers are sent holding it, and read raw_next under it)
         self.posts: list[dict] = []      # every POST requests.json, as {field: value}
         self.gets: list[str] = []        # every GET path with its query
         self.requests: dict[str, dict] = {}
@@ -81,6 +85,8 @@ class Open311Server:
         self.down_next = 0
         self.moved_to = ""
         self.blackbox: set[str] = set()
+        self.formats = {"json", "xml"}
+        self.raw_next: tuple[int, str, bytes] | None = None
         self.definitions: dict[str, dict] = {"GRAFFITI": GRAFFITI_DEFINITION}
         self.post_times: list[float] = []    # when each POST arrived (time.monotonic)
         self.post_types: list[str] = []      # each POST's Content-Type
@@ -155,6 +161,41 @@ def _error(code: int, text: str) -> list[dict]:
     return [{"code": code, "description": text}]
 
 
+SINGULAR = {"attributes": "attribute", "values": "value"}
+
+
+def _xml_into(parent: ET.Element, value) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _xml_into(ET.SubElement(parent, key), inner)
+    elif isinstance(value, list):
+        for item in value:
+            _xml_into(ET.SubElement(parent, SINGULAR.get(parent.tag, "item")), item)
+    elif isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    elif value is not None:
+        parent.text = str(value)
+
+
+def to_xml(path: str, status: int, body) -> bytes:
+    """A JSON-format answer as GeoReport v2 writes it in XML."""
+    if status >= 400:
+        root, item = "errors", "error"
+    elif path == "/services.json":
+        root, item = "services", "service"
+    elif path.startswith("/services/"):
+        root, item = "service_definition", None
+    else:
+        root, item = "service_requests", "request"
+    element = ET.Element(root)
+    if item is None:
+        _xml_into(element, body)
+    else:
+        for entry in body:
+            _xml_into(ET.SubElement(element, item), entry)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(element, encoding="utf-8")
+
+
 def _handler(server: Open311Server):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -162,11 +203,21 @@ def _handler(server: Open311Server):
         def log_message(self, *_args) -> None:  # quiet
             pass
 
+        fmt = "json"
+        route = ""
+
         def _send(self, status: int, body) -> None:
-            data = json.dumps(body).encode()
+            with server.lock:
+                raw, server.raw_next = server.raw_next, None
+            if raw is not None:
+                status, kind, data = raw
+            elif self.fmt == "xml":
+                data, kind = to_xml(self.route, status, body), "text/xml; charset=utf-8"
+            else:
+                data, kind = json.dumps(body).encode(), "application/json; charset=utf-8"
             try:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -176,7 +227,19 @@ def _handler(server: Open311Server):
         def _path(self) -> tuple[str, dict]:
             parts = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-            return unquote(parts.path.removeprefix(server.moved_to or PREFIX)), query
+            path = unquote(parts.path.removeprefix(server.moved_to or PREFIX))
+            # Either format, answered in it: the routes below are written for .json.
+            stem, dot, ext = path.rpartition(".")
+            self.fmt = ext if dot and ext in ("json", "xml") else "json"
+            self.route = f"{stem}.json" if dot and ext in ("json", "xml") else path
+            return self.route, query
+
+        def _format_ok(self) -> bool:
+            if self.fmt not in server.formats:
+                self.fmt = sorted(server.formats)[0]
+                self._send(404, _error(404, "this server does not speak that format"))
+                return False
+            return True
 
         def _moved(self, status: int) -> bool:
             """Send old addresses on to the new one, once the back office has moved."""
@@ -200,6 +263,8 @@ def _handler(server: Open311Server):
             path, query = self._path()
             with server.lock:
                 server.gets.append(self.path)
+            if not self._format_ok():
+                return
             if not self._jurisdiction_ok(query.get("jurisdiction_id")):
                 return
             if path == "/services.json":
@@ -249,6 +314,8 @@ def _handler(server: Open311Server):
                 return
             path, _query = self._path()
             form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+            if not self._format_ok():
+                return
             if path != "/requests.json":
                 self._send(404, _error(404, "not found"))
                 return

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -562,3 +563,54 @@ def test_filing_forwarding_and_status_on_postgresql(tmp_path):
     finally:
         backoffice.stop()
         engine.dispose()
+
+
+# ----- an XML back office ----------------------------------------------------------------------
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<service_requests><request><service_request_id>&lol3;</service_request_id></request></service_requests>"""
+
+
+def test_an_xml_only_back_office_is_spoken_to_in_xml():
+    """GeoReport v2's required format: every call in XML (requests, tokens, search, status,
+    services and definitions), its errors read in XML, every error's words; a bomb is no answer."""
+    from central.open311 import Open311Client, Open311Settings, Refused, ServiceDown, Unsure
+
+    server = Open311Server().start()
+    server.formats = {"xml"}
+    try:
+        settings = Open311Settings(url=server.url, api_key=server.api_key, jurisdiction=server.jurisdiction,
+                                   timeout=5, format="xml")
+        client = Open311Client(settings)
+        services = client.services()
+        graffiti = services["GRAFFITI"]
+        assert graffiti.attributes[0].code == "OFFENSIVE" and graffiti.attributes[0].values == (("Y", "Yes"), ("N", "No"))
+        assert not graffiti.attributes[2].variable and services["FLYTIP"].attributes is None
+        form = [("api_key", server.api_key), ("jurisdiction_id", server.jurisdiction), ("service_code", "FLYTIP"),
+                ("lat", "52.410100"), ("long", "-1.501200"), ("description", "Łóżko\n\nKiosk reference RPT-XMLS-AAB6"),
+                ("attribute[kiosk_reference]", "RPT-XMLS-AAB6")]
+        created = client.create(form)
+        assert created.service_request_id == server.created_for("RPT-XMLS-AAB6")[0]["service_request_id"]
+        assert client.status(created.service_request_id)["status"] == "open"
+        since = datetime.now(timezone.utc) - timedelta(minutes=1)
+        assert client.find("FLYTIP", "RPT-XMLS-AAB6", since) == created.service_request_id
+        server.token_mode, server.token_polls = True, 1
+        token = client.create(form).token
+        assert token and client.token(token) is None and client.token(token)   # no id yet, then the id
+        server.token_mode = False
+        with pytest.raises(Refused, match="HTTP 403: Invalid api_key"):
+            client.create([("api_key", "wrong"), *form[1:]])
+        server.down_next = 1
+        with pytest.raises(ServiceDown, match="The CRM is not answering; Please try again later"):
+            client.create(form)
+        server.raw_next = (200, "text/xml", BOMB)
+        with pytest.raises(Unsure, match="not XML"):
+            client.status(created.service_request_id)
+        assert all(".xml" in path for path in server.gets)
+        with pytest.raises(Refused, match="HTTP 404"):   # JSON, to a server that speaks only XML
+            Open311Client(Open311Settings(url=server.url, api_key=server.api_key,
+                                          jurisdiction=server.jurisdiction, timeout=5)).services()
+        client.close()
+    finally:
+        server.stop()
