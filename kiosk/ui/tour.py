@@ -190,6 +190,7 @@ def _visit_goodbye(app):
 def _appointment(app):
     _start(app)
     app.open_journey("appointments")
+    app.sm.get_screen("appt_start").ids.reference.text = "XX-1"   # as typed: kept beside the error
     app.appointments.arrive("XX-1")
 
 
@@ -207,6 +208,9 @@ def _ticket(app):
 
 
 def _staff_visitors(app):
+    desk = app.visitors.desk
+    for visit in desk.register.on_site():   # earlier steps' visitors: one on site, not a crowd
+        desk.sign_out(visit.visit_id, "staff")
     _visit_welcome(app)
     _wipe(app)
     _panel(app)
@@ -233,6 +237,7 @@ def _doc_reference(app):
     _doc_kind(app)
     app.documents.choose_kind("income")
     app.documents.give_reference("12")
+    app.sm.get_screen("doc_reference").ids.reference.text = "12"   # as typed: kept beside the error
 
 
 def _doc_person(app):
@@ -393,7 +398,9 @@ def _rp_questions(app):
 def _rp_question_typed(app):
     _report(app)
     app.report.choose_category("abandoned-vehicle")   # first: the registration, in words
-    app.report.next_question("AB12 CDE " * 25)        # too long: the error
+    typed = "AB12 CDE, parked across the dropped kerb by the garages since October " * 4
+    app.sm.get_screen("rp_questions").ids.question.text = typed
+    app.report.next_question(typed)                   # too long: the error
 
 
 def _rp_where(app):

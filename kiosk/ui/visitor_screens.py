@@ -131,8 +131,8 @@ class VisitHostScreen(FlowScreen):
         rows.clear_widgets()
         form = flow().form
         found = flow().search_hosts(typed) if typed.strip() else []
-        if form.host and form.host not in found:
-            found = [form.host, *found][:6]
+        if form.host:   # the one chosen first, in view however small the list's room
+            found = [form.host, *(h for h in found if h.id != form.host.id)][:6]
         # While the keyboard is up only two rows fit above it; all come back when it closes.
         for host in found[:2 if app().keyboard.shown else 5]:
             row = ChoiceRow(title=host.name, detail=host.department, item_id=host.id,

@@ -420,9 +420,11 @@ class Notice(BoxLayout):
 
 
 class NextBar(BoxLayout):
-    """The step's main button at the bottom right ("Next"); hidden while the keyboard is up."""
+    """The step's main button at the bottom right ("Next"); hidden, taking no room, while
+    the keyboard is up or while the screen sets `hidden` (another choice is asked first)."""
 
     label = StringProperty("")
+    hidden = BooleanProperty(False)
     __events__ = ("on_next",)
 
     def on_next(self, *_args):
