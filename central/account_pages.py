@@ -33,7 +33,7 @@ from central.throttle import client_of
 MAX_FORM_BYTES = 16_384
 CSRF_COOKIE = "hubkiosk_csrf"
 _HEADERS = {
-    "Content-Security-Policy": pages.CSP,
+    **pages.HEADERS,
     # same-origin, not no-referrer: the link's token never leaves this site, and a browser
     # still names this site as the Origin of its own forms (under no-referrer it sends
     # "Origin: null", which is indistinguishable from a form on a sandboxed page elsewhere).
@@ -67,17 +67,17 @@ def routes(app, engine, throttle) -> None:
     async def activate_form(request: Request, token: str) -> HTMLResponse:
         account = await _account_limited(request, token)
         if account is None:
-            return _link_not_working()
+            return _link_not_working(pages.Page(request))
         return _password_form(request, token, account)
 
     @app.post("/account/activate/{token}", include_in_schema=False)
     async def activate(request: Request, token: str) -> HTMLResponse:
         form = await _form(request)
         if form is None:
-            return _try_again(request.url.path)
+            return _try_again(request)
         account = await _account_limited(request, token)
         if account is None:
-            return _link_not_working()
+            return _link_not_working(pages.Page(request))
         password, again = form.get("password", ""), form.get("again", "")
         problem = passwords.problem(password, again, account["email"])
         if problem:
@@ -85,8 +85,8 @@ def routes(app, engine, throttle) -> None:
         stored = await run_in_threadpool(passwords.hash_password, password)
         before = await run_in_threadpool(accounts.set_password, engine, token, stored)
         if before is None:
-            return _link_not_working()
-        return _password_saved(changed=before["state"] == "active")
+            return _link_not_working(pages.Page(request, account["language"]))
+        return _password_saved(pages.Page(request, account["language"]), changed=before["state"] == "active")
 
     @app.get("/account/reset", include_in_schema=False)
     async def reset_form(request: Request) -> HTMLResponse:
@@ -97,16 +97,14 @@ def routes(app, engine, throttle) -> None:
         throttle.take("reset", client_of(request))
         form = await _form(request)
         if form is None:
-            return _try_again(request.url.path)
+            return _try_again(request)
         # The address is looked up only after the answer has gone: a known address and an
         # unknown one take the same time to answer, so timing tells nobody which it was.
         later = BackgroundTask(run_in_threadpool, accounts.request_link, engine, form.get("email", ""))
-        return _page("Check your email", [
-            f"If there is a {accounts.council_name()} account for that email address, we have sent it a link to "
-            f"choose a password. The link works for {accounts.LINK_DAYS} days.",
-            "If nothing arrives within a few minutes, look in your spam or junk folder, or ask again, checking "
-            "the address is typed correctly."], link={"href": "/account/reset", "text": "Ask again"},
-            background=later)
+        view = pages.Page(request)
+        return view.render("account/check_email.html", title=view.gettext("Check your email"),
+                           service=view.gettext("My Account"), headers=_HEADERS, background=later,
+                           days=accounts.LINK_DAYS)
 
     async def _account_limited(request: Request, token: str) -> dict | None:
         client = client_of(request)
@@ -176,64 +174,64 @@ def _with_csrf(response: HTMLResponse, token: str) -> HTMLResponse:
 
 
 # ----- pages ------------------------------------------------------------------------------------------
-def _page(title: str, paragraphs: list[str], status: int = 200, link: dict | None = None,
-          background=None) -> HTMLResponse:
-    """A page of plain paragraphs (and at most one link), from templates/message.html."""
-    html = pages.render("message.html", title=title, paragraphs=paragraphs, link=link)
-    return HTMLResponse(html, status_code=status, headers=_HEADERS, background=background)
-
-
-def too_many(retry_after: int) -> HTMLResponse:
+def too_many(request: Request, retry_after: int) -> HTMLResponse:
     """The page for a caller past a rate limit (central.throttle)."""
-    minutes = max(1, round(retry_after / 60))
-    response = _page("Please wait a moment", [
-        "There have been too many tries from this connection in a short time, so we have paused it to keep "
-        "residents' accounts and reports safe.",
-        f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}."], 429)
-    response.headers["Retry-After"] = str(retry_after)
-    return response
+    view = pages.Page(request)
+    return view.render("too_many.html", status_code=429, title=view.gettext("Please wait a moment"),
+                       minutes=max(1, round(retry_after / 60)), headers={**_HEADERS, "Retry-After": str(retry_after)})
 
 
 def _password_form(request: Request, token: str, account: dict, problem: str | None = None) -> HTMLResponse:
-    """Choose a password; sent back with the problem (and "Error:" in its title, as GOV.UK
-    does, since screen reader users hear the title first)."""
+    """Choose a password, in the language of the kiosk where the account was asked for;
+    sent back with the problem (and "Error:" in its title, as GOV.UK does, since screen
+    reader users hear the title first)."""
     csrf = _csrf(request)
+    view = pages.Page(request, account["language"])
     new = account["state"] == "active"
-    html = pages.render(
-        "account/password.html", title="Choose a new password" if new else "Choose your password",
-        error=bool(problem), problem=passwords.MESSAGES[problem] if problem else "", new=new, token=token,
-        csrf=csrf, email=account["email"], council=accounts.council_name(), min_length=passwords.MIN_LENGTH,
-        max_length=passwords.MAX_LENGTH)
-    return _with_csrf(HTMLResponse(html, status_code=422 if problem else 200, headers=_HEADERS), csrf)
+    problems = {
+        "short": view.gettext("Your password needs at least %(min)s characters. Three random words together are easy "
+                              "to remember and hard to guess.", min=passwords.MIN_LENGTH),
+        "long": view.gettext("Your password is too long. Please use at most %(max)s characters.",
+                             max=passwords.MAX_LENGTH),
+        "mismatch": view.gettext("The two passwords are not the same. Please type your password again in both boxes."),
+        "email": view.gettext("Your password must not be your email address. Three random words are safer."),
+        "common": view.gettext("That password is one of the most common ones, so it is easy to guess. Three random "
+                               "words are safer."),
+    }
+    response = view.render(
+        "account/password.html", status_code=422 if problem else 200, headers=_HEADERS,
+        title=view.gettext("Choose a new password") if new else view.gettext("Choose your password"),
+        service=view.gettext("My Account"), error=bool(problem), problem=problem or "",
+        problem_text=problems.get(problem or "", ""), new=new,
+        action=view.keep(f"/account/activate/{token}"), csrf=csrf, email=account["email"],
+        min_length=passwords.MIN_LENGTH, max_length=passwords.MAX_LENGTH)
+    return _with_csrf(response, csrf)
 
 
-def _password_saved(changed: bool) -> HTMLResponse:
-    council = accounts.council_name()
-    if changed:
-        return _page("Your password has been changed", [
-            f"You can now sign in to your {council} account with your email address and your new password.",
-            "You can close this page."])
-    return _page("Your account is ready", [
-        f"Your {council} account is set up. Sign in with your email address and the password you just chose.",
-        "You can close this page."])
+def _password_saved(view: pages.Page, changed: bool) -> HTMLResponse:
+    title = view.gettext("Your password has been changed") if changed else view.gettext("Your account is ready")
+    return view.render("account/saved.html", title=title, service=view.gettext("My Account"), changed=changed,
+                       headers=_HEADERS)
 
 
-def _link_not_working() -> HTMLResponse:
-    return _page("This link is not working", [
-        f"The link may have been used already, or it is more than {accounts.LINK_DAYS} days old. Links in our "
-        "emails work once, for a week.",
-        "We will never ask you for your password, by phone, by email or in person."], 404,
-        link={"href": "/account/reset", "text": "Get a new link", "after": ": we will email it to you."})
+def _link_not_working(view: pages.Page) -> HTMLResponse:
+    return view.render("account/not_working.html", status_code=404, title=view.gettext("This link is not working"),
+                       service=view.gettext("My Account"), days=accounts.LINK_DAYS, headers=_HEADERS,
+                       reset=view.keep("/account/reset"))
 
 
 def _reset_form(request: Request) -> HTMLResponse:
     csrf = _csrf(request)
-    html = pages.render("account/reset.html", title="Get a new link", csrf=csrf, council=accounts.council_name())
-    return _with_csrf(HTMLResponse(html, headers=_HEADERS), csrf)
+    view = pages.Page(request)
+    response = view.render("account/reset.html", title=view.gettext("Get a new link"),
+                           service=view.gettext("My Account"), csrf=csrf, action=view.keep("/account/reset"),
+                           headers=_HEADERS)
+    return _with_csrf(response, csrf)
 
 
-def _try_again(path: str) -> HTMLResponse:
+def _try_again(request: Request) -> HTMLResponse:
+    view = pages.Page(request)
+    path = request.url.path
     back = path if path.startswith("/account/") else "/account/reset"
-    return _page("Please try again", [
-        "This page was open for too long, or the form came from another website, so nothing was changed."],
-        400, link={"href": back, "text": "Start again", "after": "."})
+    return view.render("account/try_again.html", status_code=400, title=view.gettext("Please try again"),
+                       service=view.gettext("My Account"), back=view.keep(back), headers=_HEADERS)

@@ -165,10 +165,13 @@ def _email(conn, template: str, account: dict, cause: str, token: str | None = N
     """Queue `template` to the account's address (sent by central.notify.Mailer)."""
     base = public_url()
     name = "" if template == "existing" else account.get("first_name", "")
+    language = account.get("language", "en")
+    # The reset page in the email's language (the activation page knows it from the account).
+    in_language = f"?lang={language}" if language in account_emails.LANGUAGES and language != "en" else ""
     subject, body = account_emails.render(
-        template, account.get("language", "en"), council=council_name(), name=name,
+        template, language, council=council_name(), name=name,
         site=account.get("site", ""), reference=account.get("reference", ""),
-        link=f"{base}/account/activate/{token}" if token else "", reset_link=f"{base}/account/reset")
+        link=f"{base}/account/activate/{token}" if token else "", reset_link=f"{base}/account/reset{in_language}")
     queue_email(conn, account["email"], subject, body, record_id=cause)
 
 

@@ -82,7 +82,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
         if request.url.path.startswith(API) or request.url.path.endswith(".json"):
             return JSONResponse({"detail": "too many tries: please wait and try again"}, status_code=429,
                                 headers=headers)
-        return account_pages.too_many(exc.retry_after)
+        return account_pages.too_many(request, exc.retry_after)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request, exc: RequestValidationError):

@@ -1,6 +1,8 @@
 """Public pages: residents follow a report, the back office fetches its photo.
 
-    GET /track/{reference}         a small page in plain English (the kiosk's QR code points here)
+    GET /track/{reference}         the report's page (the kiosk's QR code points here), in the
+                                   language used at the kiosk, or chosen with ?lang=, or the browser's
+    GET /track?reference=...       a box to type a reference; a good one goes to its page
     GET /track/{reference}.json    the same facts as JSON
     GET /media/{reference}/{secret}.jpg   the report's photo, for the back office (media_url)
 
@@ -15,10 +17,10 @@ from __future__ import annotations
 import hmac
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 from fastapi import Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy import select
 
 from central import categories as cats
@@ -31,78 +33,101 @@ from sync.crypto import CryptoFailure
 from sync.payloads import REPORT_REFERENCE
 
 log = logging.getLogger("central.tracking")
-HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
-           "X-Content-Type-Options": "nosniff",
-           "Content-Security-Policy": pages.CSP}
-try:
-    from zoneinfo import ZoneInfo
-
-    LOCAL = ZoneInfo("Europe/London")
-except Exception:  # noqa: BLE001 - no time zone data: show UTC
-    LOCAL = None
+HEADERS = {**pages.HEADERS}
 
 
-def _when(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    moment = aware(moment)
-    local = moment.astimezone(LOCAL) if LOCAL else moment
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+def _(text: str) -> str:
+    """Marks an English text for central's catalogues (scripts/i18n.py); said in the
+    resident's language where it is shown (`say`)."""
+    return text
 
 
-def where(row: dict) -> str:
+def _english(text: str, **values) -> str:
+    return text % values if values else text
+
+
+def where(row: dict, say=_english) -> str:
     """Street-level place: never the house, never the resident."""
     if row["street"]:
         return ", ".join(part for part in (row["street"], row["town"]) if part)
     if row["postcode"]:
-        return f"the {row['postcode'].split()[0]} area"
-    return "the place given at the kiosk"
+        return say(_("the %(district)s area"), district=row["postcode"].split()[0])
+    return say(_("the place given at the kiosk"))
 
 
-def steps(row: dict, photo_waiting: bool) -> list[dict]:
-    """Progress, in the resident's words: received, passed to the team, the team's status."""
-    received = "Received by the council"
+def steps(row: dict, photo_waiting: bool, say=_english) -> list[dict]:
+    """Progress, in the resident's words: received, passed to the team, the team's status.
+    `notes` are the back office's own words (English), kept apart from ours."""
+    received = say(_("Received by the council"))
     if photo_waiting:
-        received += ". We are waiting for the photo to arrive from the kiosk"
+        received = say(_("Received by the council. We are waiting for the photo to arrive from the kiosk"))
     passed = row["state"] == "sent"
-    team = "Passed to the team that deals with it"
     if row["service_request_id"]:
-        team += f" (ref {row['service_request_id']})"
-    out = [{"step": "received", "done": True, "text": received},
-           {"step": "passed", "done": passed, "text": team}]
-    status, notes = row["status"], row["status_notes"]
-    if status == "closed":
-        out.append({"step": "closed", "done": True, "text": f"Closed: {notes}" if notes else "Closed"})
-    elif passed:
-        text = "Open: the team is dealing with it"
-        out.append({"step": "closed", "done": False, "text": f"{text}. {notes}" if notes else text})
+        team = say(_("Passed to the team that deals with it (their reference %(ref)s)"), ref=row["service_request_id"])
     else:
-        out.append({"step": "closed", "done": False, "text": "Dealt with and closed"})
+        team = say(_("Passed to the team that deals with it"))
+    out = [{"step": "received", "done": True, "text": received, "notes": ""},
+           {"step": "passed", "done": passed, "text": team, "notes": ""}]
+    status, notes = row["status"], row["status_notes"] or ""
+    if status == "closed":
+        out.append({"step": "closed", "done": True, "text": say(_("Closed")), "notes": notes})
+    elif passed:
+        out.append({"step": "closed", "done": False, "text": say(_("Open: the team is dealing with it")),
+                    "notes": notes})
+    else:
+        out.append({"step": "closed", "done": False, "text": say(_("Dealt with and closed")), "notes": ""})
     return out
 
 
-def facts(conn, row: dict) -> dict:
-    """What anyone holding the reference may see (no personal data)."""
+def _json_steps(out: list[dict]) -> list[dict]:
+    """The steps as the JSON has always given them: one text, the notes after ours."""
+    return [{"step": s["step"], "done": s["done"], "text": f"{s['text']}: {s['notes']}" if s["step"] == "closed"
+             and s["done"] and s["notes"] else f"{s['text']}. {s['notes']}" if s["notes"] else s["text"]}
+            for s in out]
+
+
+def facts(conn, row: dict, say=_english) -> dict:
+    """What anyone holding the reference may see (no personal data), in `say`'s language
+    (English for the JSON)."""
     category = categories(conn).get(row["category"])
     photo_waiting = row["has_photo"] and conn.execute(select(tables.attachments.c.received).where(
         tables.attachments.c.record_id == row["record_id"], tables.attachments.c.name == PHOTO)).scalar() is not True
+    due = conn.execute(select(tables.work_items.c.due_at, tables.work_items.c.state).where(
+        tables.work_items.c.kind == "street-report", tables.work_items.c.record_id == row["record_id"])).first()
+    names = category["name"] if category and isinstance(category["name"], dict) else {}
     return {"reference": row["reference"], "category": row["category"],
-            "category_name": cats.english(category["name"]) if category else "A problem",
-            "where": where(row), "reported_at": aware(row["reported_at"]).isoformat(),
-            "reported": _when(row["reported_at"]), "service_request_id": row["service_request_id"],
+            "category_name": cats.english(category["name"]) if category else say(_("A problem")),
+            "category_names": {k: str(v) for k, v in names.items()},
+            "where": where(row, say), "reported_at": aware(row["reported_at"]).isoformat(),
+            "reported": pages.date_and_time(row["reported_at"], "en"),
+            "language": row.get("language") or "",
+            "passed_by": aware(due.due_at).isoformat() if due is not None and row["state"] != "sent" else None,
+            "service_request_id": row["service_request_id"],
             "status": row["status"], "status_notes": row["status_notes"],
             "status_updated_at": aware(row["status_updated_at"]).isoformat() if row["status_updated_at"] else None,
-            "steps": steps(row, photo_waiting)}
+            "steps": steps(row, photo_waiting, say)}
 
 
-def page(info: dict) -> HTMLResponse:
-    html = pages.render("track/report.html", title=f"Report {info['reference']}", info=info)
-    return HTMLResponse(html, headers=HEADERS)
+def page(view: pages.Page, info: dict) -> HTMLResponse:
+    passed_by = datetime.fromisoformat(info["passed_by"]) if info["passed_by"] else None
+    names = info["category_names"]
+    if names:
+        name, english_only = names.get(view.language) or info["category_name"], view.language not in names
+    else:   # a category no longer published
+        name, english_only = view.gettext("A problem"), False
+    return view.render("track/report.html", title=view.gettext("Your report %(ref)s", ref=info["reference"]),
+                       service=view.gettext("Track a report"), info=info,
+                       what=name, english_only=english_only and view.language != "en",
+                       reported=datetime.fromisoformat(info["reported_at"]),
+                       passed_by=passed_by, late=passed_by is not None and passed_by < datetime.now(timezone.utc))
 
 
-def not_known(reference: str | None) -> HTMLResponse:
-    html = pages.render("track/not_known.html", title="Reference not known yet", reference=reference)
-    return HTMLResponse(html, status_code=404, headers=HEADERS)
+def not_known(view: pages.Page, reference: str | None, typed: str = "", status: int = 404) -> HTMLResponse:
+    """The page for a reference we do not have (yet), with a box to type it again."""
+    return view.render("track/not_known.html", status_code=status, title=view.gettext(
+        "We cannot find that reference") if typed or reference else view.gettext("Track a report"),
+        service=view.gettext("Track a report"), reference=reference, typed=typed or reference or "",
+        error=bool(typed or reference))
 
 
 def _normal(reference: str) -> str | None:
@@ -127,16 +152,17 @@ def routes(app, engine, keys, files, open311, throttle) -> None:
     if not any(isinstance(f, HideMediaSecrets) for f in access.filters):
         access.addFilter(HideMediaSecrets())
 
-    def lookup(reference: str, request: Request) -> dict | None:
-        """The facts for a reference; unknown ones count against the caller's limit."""
+    def lookup(reference: str, request: Request, speaker=lambda _language: _english) -> dict | None:
+        """The facts for a reference, in the words `speaker(the report's kiosk language)`
+        gives; unknown references count against the caller's limit."""
         client = client_of(request)
         throttle.check("track", client)
-        info = _lookup(reference)
+        info = _lookup(reference, speaker)
         if info is None:
             throttle.count("track", client)
         return info
 
-    def _lookup(reference: str) -> dict | None:
+    def _lookup(reference: str, speaker) -> dict | None:
         ref = _normal(reference)
         if ref is None:
             return None
@@ -146,7 +172,7 @@ def routes(app, engine, keys, files, open311, throttle) -> None:
             refresh_status(engine, open311, ref)
         with engine.connect() as conn:
             row = conn.execute(select(tables.reports).where(tables.reports.c.reference == ref)).mappings().first()
-            return facts(conn, dict(row)) if row is not None else None
+            return facts(conn, dict(row), speaker(row["language"])) if row is not None else None
 
     # registered before the page: "/track/{reference}" would match "RPT-....json" too
     @app.get("/track/{reference}.json", tags=["tracking"], responses={404: {"description": "not known yet"}})
@@ -155,14 +181,34 @@ def routes(app, engine, keys, files, open311, throttle) -> None:
         info = lookup(reference, request)
         if info is None:
             return JSONResponse({"detail": "this reference is not known yet"}, status_code=404, headers=HEADERS)
-        return JSONResponse(info, headers=HEADERS)
+        return JSONResponse({**info, "steps": _json_steps(info["steps"])}, headers=HEADERS)
+
+    @app.get("/track", response_class=HTMLResponse, tags=["tracking"])
+    def track_form(request: Request, reference: str = ""):
+        """A box to type a reference in; a reference typed goes to its page."""
+        view = pages.Page(request)
+        if not reference.strip():
+            return not_known(view, None, status=200)
+        ref = _normal(reference[:40])
+        if ref is None:
+            return not_known(view, None, typed=reference[:40], status=400)
+        return RedirectResponse(view.keep(f"/track/{ref}"), status_code=303, headers=HEADERS)
 
     @app.get("/track/{reference}", response_class=HTMLResponse, tags=["tracking"],
              responses={404: {"description": "not known yet"}})
     def track_page(reference: str, request: Request):
-        """A page for residents following their report."""
-        info = lookup(reference, request)
-        return page(info) if info is not None else not_known(_normal(reference))
+        """A page for residents following their report, in the language they used at the
+        kiosk (or chose here, or their browser's)."""
+        chosen = {}
+
+        def speaker(language: str):
+            chosen["view"] = view = pages.Page(request, preferred=language)
+            return view.gettext
+
+        info = lookup(reference, request, speaker)
+        if info is None:
+            return not_known(pages.Page(request), _normal(reference), typed=reference[:40])
+        return page(chosen["view"], info)
 
     @app.get("/media/{reference}/{secret}.jpg", include_in_schema=False)
     def media(reference: str, secret: str, request: Request):

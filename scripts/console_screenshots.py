@@ -1,4 +1,5 @@
-"""Screenshots of every staff console page, for docs/images/ (and the README).
+"""Screenshots of every staff console page and a resident's tracking page (on a phone, in
+Polish), for docs/images/ (and the README).
 
     .venv/bin/python scripts/console_screenshots.py [OUTDIR]     (default docs/images)
 
@@ -149,13 +150,16 @@ def main(argv: list[str]) -> int:
         signed_out = browser.new_page(viewport={"width": 1280, "height": 900})
         signed_out.goto(f"{url}/console/sign-in")
         signed_out.screenshot(path=str(out / "console-sign-in.png"), full_page=True)
+        phone = browser.new_page(viewport={"width": 390, "height": 844})   # a resident's phone
+        phone.goto(f"{url}/track/RPT-4HXW-N2PC")   # reported at the kiosk in Polish
+        phone.screenshot(path=str(out / "resident-track.png"), full_page=True)
         browser.close()
     server.should_exit = True
     from PIL import Image
 
-    for shot in out.glob("console-*.png"):  # 256 colours: a page of text loses nothing, the file a lot
+    for shot in [*out.glob("console-*.png"), out / "resident-track.png"]:  # 256 colours: a page of text loses nothing, the file a lot
         Image.open(shot).convert("RGB").quantize(256).save(shot, optimize=True)
-    print(f"{len(PAGES) + 1} console screenshots in {out}")
+    print(f"{len(PAGES) + 1} console screenshots and a tracking page in {out}")
     return 0
 
 

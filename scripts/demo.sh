@@ -8,6 +8,9 @@ scripts/setup.sh
 PY=.venv/bin/python
 PORT="${HUBKIOSK_DEMO_PORT:-8765}"
 mkdir -p var/demo/central var/demo/kiosk
+# The demo council as its residents' pages name it (01632 960xxx: Ofcom's numbers for drama).
+export HUBKIOSK_COUNCIL_NAME="${HUBKIOSK_COUNCIL_NAME:-Riverside Borough Council}"
+export HUBKIOSK_COUNCIL_PHONE="${HUBKIOSK_COUNCIL_PHONE:-01632 960 000}"
 
 "$PY" -m central serve --host 127.0.0.1 --port "$PORT" --data var/demo/central > var/demo/central.log 2>&1 &
 central_pid=$!

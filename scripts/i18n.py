@@ -57,17 +57,21 @@ def console_strings() -> list[tuple[str, str]]:
     return sorted(found.items())
 
 
+def central_catalogues():
+    """(path, catalogue) of central's .po in each language but English, as they are now."""
+    for lang in LANGUAGES:
+        if lang != SOURCE_LANGUAGE:
+            path = CENTRAL / lang / "LC_MESSAGES" / "central.po"
+            with path.open("rb") as fh:
+                yield path, read_po(fh, locale=lang)
+
+
 def console_catalogues(check: bool) -> list[str]:
     """Put every console string in each of central's catalogues (msgctxt "console"), new
     ones empty for the translators; with `check`, say which catalogues lack some."""
     stale = []
     strings = console_strings()
-    for lang in LANGUAGES:
-        if lang == SOURCE_LANGUAGE:
-            continue
-        path = CENTRAL / lang / "LC_MESSAGES" / "central.po"
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
+    for path, catalog in central_catalogues():
         wanted = {text for text, _where in strings}
         have = {m.id for m in catalog if m.context == CONSOLE}
         if check:
@@ -79,6 +83,68 @@ def console_catalogues(check: bool) -> list[str]:
                 catalog.add(text, "", [(where.rsplit(":", 1)[0], int(where.rsplit(":", 1)[1]))], context=CONSOLE)
         for message in [m for m in catalog if m.context == CONSOLE and m.id not in wanted]:
             catalog.delete(message.id, context=CONSOLE)
+        path.write_bytes(render(catalog))
+    return stale
+
+
+RESIDENT = "resident"  # central's pages for residents (central.pages), which must be translated
+RESIDENT_PYTHON = ("central/pages.py", "central/tracking.py", "central/account_pages.py")
+
+
+def resident_strings() -> list[tuple[object, str]]:
+    """(message, where) for every resident page's text: `_()`/`ngettext()` in central's
+    templates outside the console, `_()` and `view.gettext()` in the pages' Python. A plural
+    is a (singular, plural) tuple."""
+    from babel.messages.extract import extract_python
+    from jinja2.ext import babel_extract
+
+    found = {}
+    templates = ROOT / "central" / "templates"
+    for template in sorted(p for p in templates.rglob("*.html") if "console" not in p.relative_to(templates).parts):
+        with template.open("rb") as fh:
+            for lineno, func, message, _comments in babel_extract(
+                    fh, ("_", "ngettext"), [], {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
+                                                "lstrip_blocks": "true"}):
+                # a call with named values comes as (text, None, ...); a plural as (one, many, ...)
+                parts = message if isinstance(message, tuple) else (message,)
+                text = tuple(parts[:2]) if func == "ngettext" else parts[0]
+                if text and (isinstance(text, str) or all(text)):
+                    found.setdefault(text, f"{template.relative_to(ROOT)}:{lineno}")
+    for name in RESIDENT_PYTHON:
+        with (ROOT / name).open("rb") as fh:
+            for lineno, _func, message, _comments in extract_python(fh, {"_": None, "gettext": None}, [], {}):
+                text = message[0] if isinstance(message, tuple) else message
+                if isinstance(text, str) and text:
+                    found.setdefault(text, f"{name}:{lineno}")
+    return sorted(found.items(), key=lambda item: str(item[0]))
+
+
+def resident_catalogues(check: bool) -> list[str]:
+    """Put every resident page string in central's catalogues (msgctxt "resident"); with
+    `check`, say which catalogues lack some or have some untranslated."""
+    stale = []
+    strings = resident_strings()
+    wanted = {text if isinstance(text, str) else text[0]: text for text, _where in strings}
+    for path, catalog in central_catalogues():
+        lang = str(catalog.locale)
+        have = {m.id if isinstance(m.id, str) else m.id[0]: m for m in catalog if m.context == RESIDENT}
+        if check:
+            untranslated = [key for key, m in have.items() if not m.string or m.fuzzy or
+                            (isinstance(m.string, tuple) and not all(m.string))]
+            if set(wanted) != set(have):
+                stale.append(f"{path.relative_to(ROOT)}: resident page strings out of date (run scripts/i18n.py)")
+            elif untranslated:
+                stale.append(f"{lang}: {len(untranslated)} resident page strings untranslated, "
+                             f"e.g. {untranslated[0]!r}")
+            continue
+        for text, where in strings:
+            key = text if isinstance(text, str) else text[0]
+            if key not in have:
+                spot = where.rsplit(":", 1)
+                catalog.add(text, "" if isinstance(text, str) else ("",) * catalog.num_plurals,
+                            [(spot[0], int(spot[1]))], context=RESIDENT)
+        for key in [key for key in have if key not in wanted]:
+            catalog.delete(have[key].id, context=RESIDENT)
         path.write_bytes(render(catalog))
     return stale
 
@@ -119,6 +185,7 @@ def main(argv: list[str]) -> int:
         path.write_bytes(render(catalog))
         print(f"updated {path.relative_to(ROOT)} ({len(template)} strings)")
     stale += console_catalogues(check)
+    stale += resident_catalogues(check)
     if stale:
         print("\n".join(stale), file=sys.stderr)
         return 1

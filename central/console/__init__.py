@@ -64,6 +64,10 @@ def _assets(app) -> None:
     def images(name: str) -> Response:
         return serve(web.FRONTEND / "assets" / "images", name)
 
+    @app.get("/assets/govuk-frontend.min.css", include_in_schema=False)
+    def frontend_css() -> Response:   # the residents' pages (central.pages) use it too
+        return serve(web.FRONTEND, "govuk-frontend.min.css")
+
     @app.get("/console/assets/{name}", include_in_schema=False)
     def console_assets(name: str) -> Response:
         if name in ("govuk-frontend.min.css", "govuk-frontend.min.js"):

@@ -1,8 +1,10 @@
-"""Every central form in a real Chromium: a resident finishes their account, asks for a new
-link and changes their password, and the pages pass axe-core."""
+"""Every central page for residents in a real Chromium: a resident finishes their account,
+asks for a new link and changes their password; follows a report in each language and
+types a reference again; and the pages pass axe-core, in forced colours too."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
@@ -10,10 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from central import db as tables
+from central.category_texts import texts
 from tests.sync.test_accounts_central import signup
 
 from .browser import chromium, serious_violations
 from .conftest import enrol, sealed, submit
+from .test_resident_pages import report
 
 EMAIL = "sam.okafor@example.com"
 PASSWORD = "violet kettle harbour"
@@ -87,8 +91,72 @@ def test_a_resident_finishes_their_account_in_chromium(app, client, served, brow
     assert found == []
 
 
-def test_the_tracking_page_passes_axe_in_chromium(served, browser):
+SHOTS = os.environ.get("HUBKIOSK_PAGE_SHOTS")   # a folder: every page is saved there as PNG too
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+def test_the_resident_pages_pass_axe_in_every_language(app, client, served, browser, monkeypatch):
+    """The tracking page (in the kiosk's language, then each other from the switcher), the
+    box to re-type a reference, the privacy notice and the accessibility statement."""
+    monkeypatch.setenv("HUBKIOSK_COUNCIL_NAME", "Riverside Borough Council")
+    monkeypatch.setenv("HUBKIOSK_COUNCIL_PHONE", "01632 960 000")
+    report(client, app, "RPT-SEEN-AAA2", "pl")
     page = browser.new_page()
-    page.goto(f"{served.url}/track/RPT-ABCD-EFGH")
-    assert page.locator("h1").inner_text() == "We don't know this reference yet"
-    assert serious_violations(page) == []
+    found = []
+
+    page.goto(f"{served.url}/track/RPT-SEEN-AAA2")
+    assert page.locator("html").get_attribute("lang") == "pl"
+    assert texts("Fly tipping")["pl"] in page.locator("main").inner_text()
+    for language in ("pl", "en", "ro", "lt", "bg"):   # the kiosk's first, then each from the switcher
+        if language != "pl":
+            page.click(f"header a[hreflang={language}]")
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("h1").inner_text().endswith("RPT-SEEN-AAA2")
+        found += [f"{language} report: {v}" for v in serious_violations(page)]
+        shot(page, f"track-{language}")
+        for path, name in ((f"/track/RPT-SEEN-AAA3?lang={language}", "not-found"),
+                           (f"/privacy?lang={language}", "privacy"), (f"/accessibility?lang={language}", "accessibility")):
+            page.goto(f"{served.url}{path}")
+            assert page.locator("html").get_attribute("lang") == language
+            found += [f"{language} {name}: {v}" for v in serious_violations(page)]
+            shot(page, f"{name}-{language}")
+        page.goto(f"{served.url}/track/RPT-SEEN-AAA2?lang={language}")
+    assert found == []
+
+
+def test_a_reference_typed_again_finds_the_report_in_chromium(app, client, served, browser):
+    report(client, app, "RPT-TYPE-AAA2", "ro")
+    page = browser.new_page()
+    page.goto(f"{served.url}/track/RPT-TYPE-AAA3")   # one character wrong on the slip
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.input_value("#reference") == "RPT-TYPE-AAA3"
+    page.click(".govuk-error-summary a")
+    assert page.evaluate("document.activeElement.id") == "reference"   # the summary's link goes to the box
+    page.fill("#reference", "rpt-type-aaa2")
+    page.click("button[type=submit]")
+    assert page.locator("h1").inner_text().endswith("RPT-TYPE-AAA2")
+    assert page.locator("html").get_attribute("lang") == "en"   # the language the resident was reading in
+
+
+def test_buttons_and_steps_survive_forced_colours(app, client, served, browser):
+    """Windows' high-contrast themes drop backgrounds and shadows: a button must keep an
+    edge of its own, and done and not-yet steps must still differ."""
+    report(client, app, "RPT-HIGH-AAA2", "en")
+    context = browser.new_context(forced_colors="active")
+    page = context.new_page()
+    page.goto(f"{served.url}/track/RPT-NONE-AAA2")
+    edge = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('button.govuk-button'));
+        return [s.borderTopStyle, parseFloat(s.borderTopWidth), s.borderTopColor, s.backgroundColor]; }""")
+    assert edge[0] == "solid" and edge[1] >= 1 and edge[2] != edge[3]
+    shot(page, "forced-colours-not-found")
+    page.goto(f"{served.url}/track/RPT-HIGH-AAA2")
+    done, todo = page.evaluate("""() => ['.public-steps__step--done', '.public-steps__step:not(.public-steps__step--done)']
+        .map(q => getComputedStyle(document.querySelector(q)).borderLeftColor)""")
+    assert done != todo
+    shot(page, "forced-colours-report")
+    context.close()

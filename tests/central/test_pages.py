@@ -64,8 +64,8 @@ def test_a_form_sent_back_says_error_in_the_title_not_the_heading(client, activa
     sent = client.post(activation_link, data={"csrf": form_token(page), "password": "correct horse battery",
                                               "again": "correct horse battery staple"})
     assert sent.status_code == 422
-    assert re.search(r"<title>Error: Choose your password</title>", sent.text)
-    assert re.search(r"<h1>Choose your password</h1>", sent.text)
+    assert re.search(r"<title>Error: Choose your password – Council</title>", sent.text)
+    assert re.search(r'<h1 class="govuk-heading-l">Choose your password</h1>', sent.text)
 
 
 def test_links_that_open_nothing_are_throttled(client):

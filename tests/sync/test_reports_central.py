@@ -331,7 +331,7 @@ def test_the_tracking_page_shows_progress_and_nothing_personal(rig):
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     for words in ("Fly tipping", "Mill Lane, Riverside", "Received by the council",
-                  f"Passed to the team that deals with it (ref {facts['service_request_id']})", 'lang="en"',
+                  f"Passed to the team that deals with it (their reference {facts['service_request_id']})", 'lang="en"',
                   'name="viewport"'):
         assert words in html
     for personal in ("Jo", "Bloggs", "jo.bloggs", "7700900123", "14 Mill", "Flat 2", "Sofa", "RV1 2AB"):
@@ -340,14 +340,14 @@ def test_the_tracking_page_shows_progress_and_nothing_personal(rig):
 
     rig.backoffice.close_request(facts["service_request_id"], "Cleared on 23 November <b>thanks</b>")
     closed = requests.get(f"{rig.central.url}/track/RPT-TRAK-AAA8", timeout=10).text
-    assert "Closed: Cleared on 23 November &lt;b&gt;thanks&lt;/b&gt;" in closed and "<b>" not in closed
+    assert '<q lang="en">Cleared on 23 November &lt;b&gt;thanks&lt;/b&gt;</q>' in closed and "<b>" not in closed
     assert rig.track("RPT-TRAK-AAA8").json()["status"] == "closed"
 
 
 def test_an_unknown_reference_gets_a_kind_not_found_page(rig):
     page = requests.get(f"{rig.central.url}/track/RPT-NONE-XXX9", timeout=10)
     assert page.status_code == 404
-    assert "We don't know this reference yet" in page.text and "may still be on its way" in page.text
+    assert "We have no report with the reference RPT-NONE-XXX9 yet" in page.text and "may still be on its way" in page.text
     odd = requests.get(f"{rig.central.url}/track/%3Cscript%3Ealert(1)%3C%2Fscript%3E", timeout=10)
     assert odd.status_code == 404 and "<script>" not in odd.text
     assert rig.track("RPT-NONE-XXX9").status_code == 404
