@@ -231,6 +231,7 @@ reports = Table(
     Column("contact_name", String(120), nullable=False, default=""),
     Column("contact_email", String(254), nullable=False, default=""),
     Column("contact_phone", String(30), nullable=False, default=""),
+    Column("contact_deleted_at", DateTime(timezone=True)),  # the retention period after it closed
     Column("has_photo", Boolean, nullable=False, default=False),
     Column("media_secret", String(64), nullable=False),  # in the photo's unguessable public URL
     Column("language", String(10), nullable=False, default=""),

@@ -70,10 +70,11 @@ class Housekeeping(PollingWorker):
 
         from central import staff
         from central.db import begin
-        from central.retention import purge_documents
+        from central.retention import purge_documents, purge_report_contacts
 
         done = asyncio.run(purge_expired(self.engine, self.files.tus))
         done += purge_documents(self.engine, self.files)
+        done += purge_report_contacts(self.engine)
         with begin(self.engine) as conn:
             done += staff.purge_sessions(conn)
         return done

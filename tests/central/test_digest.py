@@ -87,6 +87,41 @@ def test_an_indexed_document_is_deleted_after_the_retention_period(app, client, 
     assert retention.purge_documents(engine, app.state.files, datetime.now(timezone.utc) + timedelta(days=60)) == 0
 
 
+def test_a_reports_contact_details_are_deleted_after_it_has_been_closed_for_the_retention_period(
+        app, client, monkeypatch):
+    """Closed by staff in the console, or by the back office's status: either way the name,
+    email and phone go a set time later, once, audited; open reports keep them."""
+    from sqlalchemy import update
+
+    from .test_resident_pages import report
+
+    monkeypatch.setenv("HUBKIOSK_CONTACT_RETENTION_DAYS", "28")
+    for ref in ("RPT-STAF-AAA2", "RPT-BACK-AAA2", "RPT-OPEN-AAA2"):
+        report(client, app, ref, "en")
+    engine, now = app.state.engine, datetime.now(timezone.utc)
+    [staff_item] = [i for i in items(app) if i["reference"] == "RPT-STAF-AAA2"]
+    with tables.begin(engine) as conn:
+        work.close(conn, staff_item["id"], "staff:x@council.example", "Passed to the street cleansing team")
+        conn.execute(update(tables.reports).where(tables.reports.c.reference == "RPT-BACK-AAA2").values(
+            status="closed", status_updated_at=now))
+
+    def contacts() -> dict:
+        with engine.connect() as conn:
+            return {r.reference: (r.contact_name, r.contact_email, r.contact_phone, r.contact_deleted_at is not None)
+                    for r in conn.execute(select(tables.reports))}
+
+    before = contacts()
+    assert retention.purge_report_contacts(engine, now + timedelta(days=27)) == 0 and contacts() == before
+    assert retention.purge_report_contacts(engine, now + timedelta(days=29)) == 2
+    after = contacts()
+    assert after["RPT-STAF-AAA2"] == after["RPT-BACK-AAA2"] == ("", "", "", True)
+    assert after["RPT-OPEN-AAA2"] == before["RPT-OPEN-AAA2"] and before["RPT-OPEN-AAA2"][1] == "jo.bloggs@example.com"
+    with engine.connect() as conn:
+        logged = set(conn.execute(select(tables.audit.c.actor, tables.audit.c.action, tables.audit.c.subject)).all())
+    assert {("central:retention", "reports.contact-purge", r) for r in ("RPT-STAF-AAA2", "RPT-BACK-AAA2")} <= logged
+    assert retention.purge_report_contacts(engine, now + timedelta(days=90)) == 0   # once
+
+
 def test_a_database_from_before_gains_the_new_columns(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = create_engine(url)
