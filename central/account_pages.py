@@ -102,9 +102,8 @@ def routes(app, engine, throttle) -> None:
         # unknown one take the same time to answer, so timing tells nobody which it was.
         later = BackgroundTask(run_in_threadpool, accounts.request_link, engine, form.get("email", ""))
         view = pages.Page(request)
-        return view.render("account/check_email.html", title=view.gettext("Check your email"),
-                           service=view.gettext("My Account"), headers=_HEADERS, background=later,
-                           days=accounts.LINK_DAYS)
+        return _page(view, "account/check_email.html", view.gettext("Check your email"), background=later,
+                     days=accounts.LINK_DAYS)
 
     async def _account_limited(request: Request, token: str) -> dict | None:
         client = client_of(request)
@@ -181,6 +180,13 @@ def too_many(request: Request, retry_after: int) -> HTMLResponse:
                        minutes=max(1, round(retry_after / 60)), headers={**_HEADERS, "Retry-After": str(retry_after)})
 
 
+def _page(view: pages.Page, template: str, title: str, status_code: int = 200, background=None,
+          **context) -> HTMLResponse:
+    """A My Account page: its service name and this module's headers."""
+    return view.render(template, status_code=status_code, headers=_HEADERS, background=background, title=title,
+                       service=view.gettext("My Account"), **context)
+
+
 def _password_form(request: Request, token: str, account: dict, problem: str | None = None) -> HTMLResponse:
     """Choose a password, in the language of the kiosk where the account was asked for;
     sent back with the problem (and "Error:" in its title, as GOV.UK does, since screen
@@ -188,21 +194,11 @@ def _password_form(request: Request, token: str, account: dict, problem: str | N
     csrf = _csrf(request)
     view = pages.Page(request, account["language"])
     new = account["state"] == "active"
-    problems = {
-        "short": view.gettext("Your password needs at least %(min)s characters. Three random words together are easy "
-                              "to remember and hard to guess.", min=passwords.MIN_LENGTH),
-        "long": view.gettext("Your password is too long. Please use at most %(max)s characters.",
-                             max=passwords.MAX_LENGTH),
-        "mismatch": view.gettext("The two passwords are not the same. Please type your password again in both boxes."),
-        "email": view.gettext("Your password must not be your email address. Three random words are safer."),
-        "common": view.gettext("That password is one of the most common ones, so it is easy to guess. Three random "
-                               "words are safer."),
-    }
-    response = view.render(
-        "account/password.html", status_code=422 if problem else 200, headers=_HEADERS,
+    response = _page(
+        view, "account/password.html", status_code=422 if problem else 200,
         title=view.gettext("Choose a new password") if new else view.gettext("Choose your password"),
-        service=view.gettext("My Account"), error=bool(problem), problem=problem or "",
-        problem_text=problems.get(problem or "", ""), new=new,
+        error=bool(problem), problem=problem or "",
+        problem_text=passwords.message(problem, view.gettext) if problem else "", new=new,
         action=view.keep(f"/account/activate/{token}"), csrf=csrf, email=account["email"],
         min_length=passwords.MIN_LENGTH, max_length=passwords.MAX_LENGTH)
     return _with_csrf(response, csrf)
@@ -210,22 +206,19 @@ def _password_form(request: Request, token: str, account: dict, problem: str | N
 
 def _password_saved(view: pages.Page, changed: bool) -> HTMLResponse:
     title = view.gettext("Your password has been changed") if changed else view.gettext("Your account is ready")
-    return view.render("account/saved.html", title=title, service=view.gettext("My Account"), changed=changed,
-                       headers=_HEADERS)
+    return _page(view, "account/saved.html", title, changed=changed)
 
 
 def _link_not_working(view: pages.Page) -> HTMLResponse:
-    return view.render("account/not_working.html", status_code=404, title=view.gettext("This link is not working"),
-                       service=view.gettext("My Account"), days=accounts.LINK_DAYS, headers=_HEADERS,
-                       reset=view.keep("/account/reset"))
+    return _page(view, "account/not_working.html", view.gettext("This link is not working"), status_code=404,
+                 days=accounts.LINK_DAYS, reset=view.keep("/account/reset"))
 
 
 def _reset_form(request: Request) -> HTMLResponse:
     csrf = _csrf(request)
     view = pages.Page(request)
-    response = view.render("account/reset.html", title=view.gettext("Get a new link"),
-                           service=view.gettext("My Account"), csrf=csrf, action=view.keep("/account/reset"),
-                           headers=_HEADERS)
+    response = _page(view, "account/reset.html", view.gettext("Get a new link"), csrf=csrf,
+                     action=view.keep("/account/reset"))
     return _with_csrf(response, csrf)
 
 
@@ -233,5 +226,5 @@ def _try_again(request: Request) -> HTMLResponse:
     view = pages.Page(request)
     path = request.url.path
     back = path if path.startswith("/account/") else "/account/reset"
-    return view.render("account/try_again.html", status_code=400, title=view.gettext("Please try again"),
-                       service=view.gettext("My Account"), back=view.keep(back), headers=_HEADERS)
+    return _page(view, "account/try_again.html", view.gettext("Please try again"), status_code=400,
+                 back=view.keep(back))

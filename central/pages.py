@@ -12,10 +12,9 @@ Every page says it in `<html lang>` and `Content-Language`.
 
 The words are English in the templates (`_()` and `{% trans %}`), and in the other languages
 in central's gettext catalogues under the context `resident`
-(central/translations/<lang>/LC_MESSAGES/central.po, kept by scripts/i18n.py). A text not yet
-translated shows in English, inside a `lang="en"` span when it is a whole sentence of the
-page. Everything is escaped by Jinja2's autoescape; a page sets the headers it needs
-(no-store, never framed, a strict CSP).
+(central/translations/<lang>/LC_MESSAGES/central.po, kept by scripts/i18n.py, whose --check
+fails while any is untranslated; one that is shows in English). Everything is escaped by
+Jinja2's autoescape; a page sets the headers it needs (no-store, never framed, a strict CSP).
 """
 
 from __future__ import annotations
@@ -79,8 +78,16 @@ def _environment(language: str) -> Environment:
     return env
 
 
-def gettext(language: str, text: str) -> str:
-    return translations(language).gettext(text)
+def gettext(language: str, text: str, **values) -> str:
+    """`text` in `language`, its %(name)s placeholders filled from `values`."""
+    words = translations(language).gettext(text)
+    return words % values if values else words
+
+
+def mark(text: str) -> str:
+    """Marks an English text for the catalogues (`_ = mark`, scripts/i18n.py); it is said in
+    the resident's language where it is shown."""
+    return text
 
 
 def long_date(moment: date | datetime, language: str, weekday: bool = False) -> str:
@@ -129,13 +136,17 @@ def choose_language(asked: str | None, preferred: str | None, header: str) -> st
 
 def council() -> dict:
     """The council as the pages' header and footer name it (operations.md: the environment)."""
-    name = os.environ.get("HUBKIOSK_COUNCIL_NAME", "").strip() or "Council"
-    return {"name": name,
+    return {"name": council_name(),
             "website": _https(os.environ.get("HUBKIOSK_COUNCIL_WEBSITE", "")),
             "phone": os.environ.get("HUBKIOSK_COUNCIL_PHONE", "").strip()[:40],
             "privacy": _https(os.environ.get("HUBKIOSK_PRIVACY_URL", "")) or "/privacy",
             "accessibility": _https(os.environ.get("HUBKIOSK_ACCESSIBILITY_URL", "")) or "/accessibility",
             "sign_in": _https(os.environ.get("HUBKIOSK_ACCOUNT_SIGN_IN_URL", ""))}
+
+
+def council_name() -> str:
+    """The council's name as a page's heading shows it ("Council" when none is set)."""
+    return os.environ.get("HUBKIOSK_COUNCIL_NAME", "").strip() or "Council"
 
 
 def _https(url: str) -> str:
@@ -156,8 +167,7 @@ class Page:
                                         request.headers.get("accept-language", ""))
 
     def gettext(self, text: str, **values) -> str:
-        words = gettext(self.language, text)
-        return words % values if values else words
+        return gettext(self.language, text, **values)
 
     def switcher(self) -> list[dict]:
         """A link to this page in each other language (the query kept, `lang` changed)."""
@@ -169,9 +179,10 @@ class Page:
                  "href": f"{path}?{urlencode([*query, ('lang', code)])}"} for code, name in LANGUAGES.items()]
 
     def keep(self, path: str) -> str:
-        """`path` with this page's language kept when the resident chose it."""
+        """A path of this site with this page's language kept when the resident chose it
+        (another site's address as it is)."""
         asked = self.request.query_params.get("lang")
-        if asked not in LANGUAGES:
+        if asked not in LANGUAGES or not path.startswith("/"):
             return path
         return f"{path}{'&' if '?' in path else '?'}lang={asked}"
 

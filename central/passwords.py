@@ -50,15 +50,28 @@ COMMON_WORDS = frozenset({
 _LEET = str.maketrans("0@1!3$45", "oaliesas")  # P@ssw0rd is still password
 _RUNS = ("0123456789012345678901234567890", "abcdefghijklmnopqrstuvwxyz", "qwertyuiopasdfghjklzxcvbnm")
 
+
+def _(text: str) -> str:
+    """Marks a text for central's catalogues (scripts/i18n.py): residents read it in their
+    language on the password page, staff read it in English."""
+    return text
+
+
+# Why a password cannot be used, with %(min)s and %(max)s for the lengths (`message`).
 MESSAGES = {
-    "short": f"Your password needs at least {MIN_LENGTH} characters. Three random words together are "
-             "easy to remember and hard to guess.",
-    "long": f"Your password is too long. Please use at most {MAX_LENGTH} characters.",
-    "mismatch": "The two passwords are not the same. Please type your password again in both boxes.",
-    "email": "Your password must not be your email address. Three random words are safer.",
-    "common": "That password is one of the most common ones, so it is easy to guess. "
-              "Three random words are safer.",
+    "short": _("Your password needs at least %(min)s characters. Three random words together are easy to "
+               "remember and hard to guess."),
+    "long": _("Your password is too long. Please use at most %(max)s characters."),
+    "mismatch": _("The two passwords are not the same. Please type your password again in both boxes."),
+    "email": _("Your password must not be your email address. Three random words are safer."),
+    "common": _("That password is one of the most common ones, so it is easy to guess. Three random words are "
+                "safer."),
 }
+
+
+def message(problem: str, gettext=lambda text: text) -> str:
+    """The words for `problem` (a key of MESSAGES), through `gettext` for another language."""
+    return gettext(MESSAGES[problem]) % {"min": MIN_LENGTH, "max": MAX_LENGTH}
 
 
 def normalise(password: str) -> str:

@@ -262,7 +262,7 @@ def complete_setup(conn, keys, token: str, password: str, again: str, code: str)
         raise StaffError("This set-up link has expired or been used. Ask an administrator for a new one.")
     why = passwords.problem(password, again, account["email"])
     if why:
-        raise StaffError(passwords.MESSAGES[why], "password")
+        raise StaffError(passwords.message(why), "password")
     step = _good_step(totp_for(keys, account), code, 0)
     if step is None:
         raise StaffError("The security code is not right. Enter the 6 digits your authenticator app shows now.",

@@ -18,6 +18,7 @@ import hmac
 import logging
 import re
 from datetime import datetime, timezone
+from functools import partial
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -33,17 +34,9 @@ from sync.crypto import CryptoFailure
 from sync.payloads import REPORT_REFERENCE
 
 log = logging.getLogger("central.tracking")
-HEADERS = {**pages.HEADERS}
-
-
-def _(text: str) -> str:
-    """Marks an English text for central's catalogues (scripts/i18n.py); said in the
-    resident's language where it is shown (`say`)."""
-    return text
-
-
-def _english(text: str, **values) -> str:
-    return text % values if values else text
+HEADERS = pages.HEADERS
+_ = pages.mark
+_english = partial(pages.gettext, "en")   # the JSON's words
 
 
 def where(row: dict, say=_english) -> str:
@@ -80,10 +73,14 @@ def steps(row: dict, photo_waiting: bool, say=_english) -> list[dict]:
 
 
 def _json_steps(out: list[dict]) -> list[dict]:
-    """The steps as the JSON has always given them: one text, the notes after ours."""
-    return [{"step": s["step"], "done": s["done"], "text": f"{s['text']}: {s['notes']}" if s["step"] == "closed"
-             and s["done"] and s["notes"] else f"{s['text']}. {s['notes']}" if s["notes"] else s["text"]}
-            for s in out]
+    """The steps as the JSON has always given them: one text, the team's notes after ours
+    ("Closed: <notes>", "Open: the team is dealing with it. <notes>")."""
+    def text(step: dict) -> str:
+        if not step["notes"]:
+            return step["text"]
+        return f"{step['text']}{': ' if step['done'] else '. '}{step['notes']}"
+
+    return [{"step": step["step"], "done": step["done"], "text": text(step)} for step in out]
 
 
 def facts(conn, row: dict, say=_english) -> dict:
@@ -92,7 +89,7 @@ def facts(conn, row: dict, say=_english) -> dict:
     category = categories(conn).get(row["category"])
     photo_waiting = row["has_photo"] and conn.execute(select(tables.attachments.c.received).where(
         tables.attachments.c.record_id == row["record_id"], tables.attachments.c.name == PHOTO)).scalar() is not True
-    due = conn.execute(select(tables.work_items.c.due_at, tables.work_items.c.state).where(
+    due = conn.execute(select(tables.work_items.c.due_at).where(
         tables.work_items.c.kind == "street-report", tables.work_items.c.record_id == row["record_id"])).first()
     names = category["name"] if category and isinstance(category["name"], dict) else {}
     return {"reference": row["reference"], "category": row["category"],
@@ -199,16 +196,10 @@ def routes(app, engine, keys, files, open311, throttle) -> None:
     def track_page(reference: str, request: Request):
         """A page for residents following their report, in the language they used at the
         kiosk (or chose here, or their browser's)."""
-        chosen = {}
-
-        def speaker(language: str):
-            chosen["view"] = view = pages.Page(request, preferred=language)
-            return view.gettext
-
-        info = lookup(reference, request, speaker)
+        info = lookup(reference, request, lambda language: pages.Page(request, language).gettext)
         if info is None:
             return not_known(pages.Page(request), _normal(reference), typed=reference[:40])
-        return page(chosen["view"], info)
+        return page(pages.Page(request, info["language"]), info)
 
     @app.get("/media/{reference}/{secret}.jpg", include_in_schema=False)
     def media(reference: str, secret: str, request: Request):

@@ -41,19 +41,26 @@ CENTRAL = ROOT / "central" / "translations"
 CONSOLE = "console"  # the staff console's strings, in central's catalogues under this context
 
 
-def console_strings() -> list[tuple[str, str]]:
-    """(message, where) for every _() in the console's templates (English first)."""
+def template_messages(template: Path):
+    """(lineno, function, message) of every _() and ngettext() in a central template, as
+    Babel reads them with the templates' own settings."""
     from jinja2.ext import babel_extract
 
+    with template.open("rb") as fh:
+        for lineno, func, message, _comments in babel_extract(
+                fh, ("_", "ngettext"), [], {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
+                                            "lstrip_blocks": "true"}):
+            yield lineno, func, message
+
+
+def console_strings() -> list[tuple[str, str]]:
+    """(message, where) for every _() in the console's templates (English first)."""
     found = {}
     for template in sorted((ROOT / "central" / "templates" / "console").glob("*.html")):
-        with template.open("rb") as fh:
-            for lineno, _func, message, _comments in babel_extract(
-                    fh, ("_", "ngettext"), [], {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
-                                                "lstrip_blocks": "true"}):
-                for text in (message if isinstance(message, tuple) else (message,)):
-                    if text:
-                        found.setdefault(text, f"central/templates/console/{template.name}:{lineno}")
+        for lineno, _func, message in template_messages(template):
+            for text in (message if isinstance(message, tuple) else (message,)):
+                if text:
+                    found.setdefault(text, f"central/templates/console/{template.name}:{lineno}")
     return sorted(found.items())
 
 
@@ -88,7 +95,7 @@ def console_catalogues(check: bool) -> list[str]:
 
 
 RESIDENT = "resident"  # central's pages for residents (central.pages), which must be translated
-RESIDENT_PYTHON = ("central/pages.py", "central/tracking.py", "central/account_pages.py")
+RESIDENT_PYTHON = ("central/pages.py", "central/tracking.py", "central/account_pages.py", "central/passwords.py")
 
 
 def resident_strings() -> list[tuple[object, str]]:
@@ -96,20 +103,16 @@ def resident_strings() -> list[tuple[object, str]]:
     templates outside the console, `_()` and `view.gettext()` in the pages' Python. A plural
     is a (singular, plural) tuple."""
     from babel.messages.extract import extract_python
-    from jinja2.ext import babel_extract
 
     found = {}
     templates = ROOT / "central" / "templates"
     for template in sorted(p for p in templates.rglob("*.html") if "console" not in p.relative_to(templates).parts):
-        with template.open("rb") as fh:
-            for lineno, func, message, _comments in babel_extract(
-                    fh, ("_", "ngettext"), [], {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
-                                                "lstrip_blocks": "true"}):
-                # a call with named values comes as (text, None, ...); a plural as (one, many, ...)
-                parts = message if isinstance(message, tuple) else (message,)
-                text = tuple(parts[:2]) if func == "ngettext" else parts[0]
-                if text and (isinstance(text, str) or all(text)):
-                    found.setdefault(text, f"{template.relative_to(ROOT)}:{lineno}")
+        for lineno, func, message in template_messages(template):
+            # a call with named values comes as (text, None, ...); a plural as (one, many, ...)
+            parts = message if isinstance(message, tuple) else (message,)
+            text = tuple(parts[:2]) if func == "ngettext" else parts[0]
+            if text and (isinstance(text, str) or all(text)):
+                found.setdefault(text, f"{template.relative_to(ROOT)}:{lineno}")
     for name in RESIDENT_PYTHON:
         with (ROOT / name).open("rb") as fh:
             for lineno, _func, message, _comments in extract_python(fh, {"_": None, "gettext": None}, [], {}):

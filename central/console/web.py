@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from central import db as tables
 from central import staff as accounts
+from central.pages import council_name
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -62,13 +63,6 @@ def _duration(seconds: float) -> str:
         return f"{max(minutes, 1)} min"
     hours = minutes // 60
     return f"{hours} h" if hours < 48 else f"{hours // 24} days"
-
-
-def _council() -> str:
-    from central.accounts import council_name
-
-    name = council_name()
-    return name if name != "council" else "Council"
 
 
 LANGUAGES = {"en": "English", "pl": "Polish", "ro": "Romanian", "lt": "Lithuanian", "bg": "Bulgarian"}
@@ -142,7 +136,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         context["done"] = who.flash
     html = _env.get_template(f"console/{template}").render(
         request=request, me=who.staff if who else None, csrf=who.csrf if who else "", nav=navigation(who),
-        path=request.url.path, council=_council(), **context)
+        path=request.url.path, council=council_name(), **context)
     return HTMLResponse(html, status_code=status_code, headers=NO_STORE)
 
 
