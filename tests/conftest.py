@@ -54,13 +54,14 @@ def pytest_collection_finish(session):
     if wanted and os.environ.get("DISPLAY") and "layout-check" not in BACKGROUND:
         out = Path(tempfile.mkdtemp(prefix="hubkiosk-layout-"))
         log = (out / "stdout.txt").open("w")
+        errors = (out / "stderr.txt").open("w")
         BACKGROUND["layout-check"] = (subprocess.Popen(
             # On the panel kiosks have: 10.1 inches at 1280x800 (149 dpi), where 20 mm targets
             # take the most room.
             [sys.executable, "-m", "kiosk", "layout-check", "--json", "--diagonal", str(PANEL_INCHES),
              "--out", str(out / "failures"),
              "--texts", str(out / "texts.json")],
-            cwd=ROOT, stdout=log, stderr=subprocess.DEVNULL), out)
+            cwd=ROOT, stdout=log, stderr=errors), out)
 
 
 def pytest_sessionfinish(session):
@@ -70,7 +71,14 @@ def pytest_sessionfinish(session):
 
 
 def layout_check_run(timeout: float = 1400):
-    """(stdout, output folder) of the background layout check, once it has finished."""
+    """(stdout, output folder, exit code) of the background layout check, once it has
+    finished. A run that ended without its summary fails here with its exit code and the
+    end of what it wrote to stderr, so a crash says why."""
     proc, out = BACKGROUND["layout-check"]
     proc.wait(timeout=timeout)
-    return (out / "stdout.txt").read_text(encoding="utf-8"), out, proc.returncode
+    stdout = (out / "stdout.txt").read_text(encoding="utf-8")
+    if not stdout.strip() or not (out / "texts.json").exists():
+        stderr = (out / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+        raise AssertionError(f"the layout check ended with code {proc.returncode} and no result:\n"
+                             f"{stderr[-4000:]}")
+    return stdout, out, proc.returncode
