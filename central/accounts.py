@@ -38,7 +38,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from central import account_emails, audit, work
+from central import account_emails, audit, notices, pages, work
 from central import db as tables
 from central.db import aware
 from central.visitors import mask_email, queue_email
@@ -57,8 +57,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def public_url() -> str:
-    return os.environ.get("HUBKIOSK_PUBLIC_URL", "http://127.0.0.1:8765").rstrip("/")
+public_url = pages.public_url
 
 
 def council_name() -> str:
@@ -157,6 +156,10 @@ def follow_up(conn, _keys, device: dict, record_id: str, p: SignupFollowUp) -> N
         language=p.language, asked_at=min(p.asked_at, _now()), received_at=_now()))
     work.open_item(conn, "follow-up", record_id, p.reference or record_id[:8].upper(), "hub-support",
                    device["site"], min(p.asked_at, _now()))
+    item = work.for_record(conn, "follow-up", record_id)
+    notices.follow_up_received(conn, {"record_id": record_id, "reference": p.reference, "first_name": p.first_name,
+                                      "email": p.email, "mobile": p.mobile, "language": p.language},
+                               aware(item["due_at"]))
     log.info("record %s: follow-up request filed for the contact team", record_id)
 
 

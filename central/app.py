@@ -18,13 +18,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 
-from central import account_pages, back_office, console, kiosk_api, pages, publishing, sites, tracking, visitors
+from central import (account_pages, back_office, console, kiosk_api, pages, progress, publishing, sites, tracking,
+                     visitors)
 from central import db as tables
 from central.files import open_files
 from central.keys import load_or_create
 from central.kiosk_api import create_code, device_dependency
 from central.middleware import BodyLimit, SecurityHeaders
-from central.notify import Mailer, SmtpSettings
+from central.notify import Mailer, NotifySettings, SmtpSettings
 from central.open311 import Forwarder, Open311Settings
 from central.throttle import Throttle, TooManyRequests
 from central.uploads import Uploads
@@ -53,13 +54,16 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
                  413: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Problem}}
 
     smtp = SmtpSettings.from_env()
+    notify = NotifySettings.from_env()
     open311 = Open311Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(_app):
         workers = [Housekeeping(engine, files)]
+        if smtp or notify:
+            workers.append(Mailer(engine, smtp, notify=notify))
         if smtp:
-            workers += [Mailer(engine, smtp), Digests(engine)]
+            workers.append(Digests(engine))
         if open311:
             workers.append(Forwarder(engine, open311))
         for worker in workers:
@@ -101,6 +105,7 @@ def create_app(data_dir: Path, database_url: str | None = None, files_url: str |
 
     app.state.publish = publish
     visitors.routes(app, engine, device, throttle)
+    progress.routes(app, engine, device, throttle, open311)
     account_pages.routes(app, engine, throttle)
     tracking.routes(app, engine, keys, files, open311, throttle)
     console.routes(app, engine, keys, files, throttle)

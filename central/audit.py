@@ -33,9 +33,14 @@ def shell_actor() -> str:
 def record(engine, action: str, subject: str = "", rows: int = 0, actor: str | None = None) -> None:
     """Record one view, committed before the data is shown: no record, no view."""
     with tables.begin(engine) as conn:
-        conn.execute(tables.audit.insert().values(
-            at=datetime.now(timezone.utc), actor=(actor or shell_actor())[:120], action=action[:40],
-            subject=subject[:200], rows=rows))
+        record_in(conn, action, subject, rows, actor)
+
+
+def record_in(conn, action: str, subject: str = "", rows: int = 0, actor: str | None = None) -> None:
+    """`record`, in the caller's transaction: a change and its audit row commit together."""
+    conn.execute(tables.audit.insert().values(
+        at=datetime.now(timezone.utc), actor=(actor or shell_actor())[:120], action=action[:40],
+        subject=subject[:200], rows=rows))
 
 
 def listing(engine, since: date | None = None) -> list[dict]:

@@ -206,7 +206,12 @@ notifications = Table(
     Column("claimed_until", DateTime(timezone=True)),
     Column("sent_at", DateTime(timezone=True)),
     Column("error", String(200)),
+    # residents' progress notices (central/notices.py): one per key, by email or text message
+    Column("notice_key", String(80)),   # "<reference>:<event>", unique (index below)
+    Column("channel", String(5)),       # email (also when empty) | sms
+    Column("provider_id", String(64)),  # GOV.UK Notify's id for it, once sent there
 )
+Index("ux_notifications_notice_key", notifications.c.notice_key, unique=True)
 
 reports = Table(
     "reports", metadata,  # street problems residents reported at kiosks (central/reports.py)
@@ -318,6 +323,12 @@ def _add_new_columns(engine: Engine) -> None:
                 if column.name not in have and column.nullable:
                     kind = column.type.compile(dialect=engine.dialect)
                     conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+    # ...and the indexes on them (create_all makes a table's indexes only with the table)
+    for table in metadata.sorted_tables:
+        have = {i["name"] for i in inspect(engine).get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in have:
+                index.create(engine)
 
 
 def begin(engine: Engine):

@@ -14,9 +14,10 @@ from sqlalchemy import select, update
 from starlette.concurrency import run_in_threadpool
 
 from central import db as tables
-from central import sites, visitors
+from central import service_levels, sites, visitors, work
 from central.records import Submissions
 from central.throttle import client_of
+from sync import charter
 from sync.protocol import (
     API,
     EnrolRequest,
@@ -149,6 +150,8 @@ def router(engine, keys, data_dir, device, throttle) -> APIRouter:
     def reference(name: str, dev: dict = Depends(device)) -> SignedDocument:
         if not visitors.document_allowed(name, dev):
             raise HTTPException(404, "no such reference data")  # another site's: not even its existence
+        if name == charter.DOCUMENT:   # made here, so a timescale changed in the console goes out next
+            service_levels.publish(engine, keys, work.working_days())
         with engine.connect() as conn:
             row = conn.execute(select(tables.reference).where(tables.reference.c.name == name)).first()
         if row is None:

@@ -71,7 +71,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 
 from central import categories as cats
 from central import db as tables
-from central import work
+from central import notices, work
 from central.db import aware
 from central.reports import categories, clean_text
 from central.workers import PollingWorker
@@ -323,6 +323,15 @@ class Open311Client:
         if response.status_code != 200:
             raise _error(response)
         return _first(response)
+
+    def statuses(self, request_ids: list[str]) -> dict[str, dict]:
+        """Several requests at once (GeoReport v2: a comma-separated `service_request_id`
+        overrides every other filter), by id; one the back office no longer lists is left out."""
+        response = self._get("requests", service_request_id=",".join(request_ids))
+        if response.status_code != 200:
+            raise _error(response)
+        return {_text(item.get("service_request_id")): item for item in _list(response)
+                if _text(item.get("service_request_id")) in request_ids}
 
 
 def _truthy(value, default: bool = False) -> bool:
@@ -588,7 +597,7 @@ class Forwarder(PollingWorker):
         return self._services.get(code)
 
     def run_once(self) -> int:
-        return self.forward_due()
+        return self.forward_due() + self.poll_statuses()
 
     def close(self) -> None:
         self.client.close()
@@ -718,6 +727,10 @@ class Forwarder(PollingWorker):
             return None
 
     # passes
+    def poll_statuses(self) -> int:
+        """How the back office is getting on with reports it has (every `status_seconds`)."""
+        return poll_statuses(self.engine, self.settings, self.client)
+
     def forward_due(self) -> int:
         """One pass: forward what is due and resolve tokens; returns how many were handled."""
         rows = self._claim(self._ready())
@@ -730,15 +743,44 @@ class Forwarder(PollingWorker):
 
 
 # ----- the back office's progress ------------------------------------------------------------------
+STATUS_BATCH = 50
+
+
+def _stale(settings: Open311Settings, now: datetime):
+    r = tables.reports.c
+    return or_(r.status_checked_at.is_(None), r.status_checked_at < now - timedelta(seconds=settings.status_seconds))
+
+
+def apply_status(conn, reference: str, found: dict) -> bool:
+    """Record what the back office says of a report, and queue the resident's notice if
+    that is news (in the caller's transaction); True when the status changed."""
+    r = tables.reports.c
+    row = conn.execute(select(tables.reports).where(r.reference == reference)).mappings().first()
+    if row is None:
+        return False
+    status = clean_text(str(found.get("status") or ""), 20).lower()
+    try:
+        updated = aware(datetime.fromisoformat(str(found.get("updated_datetime") or "")))
+    except ValueError:
+        updated = None
+    conn.execute(update(tables.reports).where(r.reference == reference).values(
+        status=status, status_notes=clean_text(found.get("status_notes"), 500, lines=True),
+        status_updated_at=updated))
+    if status == row["status"]:
+        return False
+    notices.report_status(conn, dict(row), status)
+    return True
+
+
 def refresh_status(engine, settings: Open311Settings, reference: str, timeout: float = 5.0) -> bool:
     """Ask the back office how a forwarded report is getting on, if its status is older than
     `settings.status_seconds` (one asker at a time); True when the row changed."""
     r = tables.reports.c
-    now = _now()
-    stale = or_(r.status_checked_at.is_(None), r.status_checked_at < now - timedelta(seconds=settings.status_seconds))
     with tables.begin(engine) as conn:
+        now = _now()
         taken = conn.execute(update(tables.reports).where(
-            r.reference == reference, r.service_request_id.is_not(None), stale).values(status_checked_at=now))
+            r.reference == reference, r.service_request_id.is_not(None), _stale(settings, now))
+            .values(status_checked_at=now))
         if taken.rowcount != 1:
             return False
         request_id = conn.execute(select(r.service_request_id).where(r.reference == reference)).scalar()
@@ -750,14 +792,33 @@ def refresh_status(engine, settings: Open311Settings, reference: str, timeout: f
         return False
     finally:
         client.close()
-    status = clean_text(str(found.get("status") or ""), 20).lower()
-    updated = None
-    try:
-        updated = aware(datetime.fromisoformat(str(found.get("updated_datetime") or "")))
-    except ValueError:
-        updated = None
     with tables.begin(engine) as conn:
-        conn.execute(update(tables.reports).where(r.reference == reference).values(
-            status=status, status_notes=clean_text(found.get("status_notes"), 500, lines=True),
-            status_updated_at=updated))
+        apply_status(conn, reference, found)
     return True
+
+
+def poll_statuses(engine, settings: Open311Settings, client: Open311Client, limit: int = STATUS_BATCH) -> int:
+    """One batch of the reports the back office has and has not finished, whose status is
+    older than `settings.status_seconds`, asked for in one GET; returns how many changed.
+    A batch is claimed by stamping it checked first, so two centrals never ask twice."""
+    r = tables.reports.c
+    with tables.begin(engine) as conn:
+        now = _now()
+        due = conn.execute(select(r.reference, r.service_request_id).where(
+            r.service_request_id.is_not(None), r.status.not_in(sorted(notices.FINISHED)), _stale(settings, now))
+            .order_by(r.status_checked_at.is_not(None), r.status_checked_at).limit(limit)).all()
+        if not due:
+            return 0
+        conn.execute(update(tables.reports).where(r.reference.in_([d.reference for d in due]))
+                     .values(status_checked_at=now))
+    try:
+        found = client.statuses([d.service_request_id for d in due])
+    except Open311Error as exc:
+        log.info("statuses of %d reports not read (%s)", len(due), type(exc).__name__)
+        return 0
+    changed = 0
+    with tables.begin(engine) as conn:
+        for reference, request_id in due:
+            if request_id in found:
+                changed += apply_status(conn, reference, found[request_id])
+    return changed

@@ -144,6 +144,11 @@ def council() -> dict:
             "sign_in": _https(os.environ.get("HUBKIOSK_ACCOUNT_SIGN_IN_URL", ""))}
 
 
+def public_url() -> str:
+    """Central's address as residents reach it (links in emails and on slips)."""
+    return os.environ.get("HUBKIOSK_PUBLIC_URL", "http://127.0.0.1:8765").rstrip("/")
+
+
 def council_name() -> str:
     """The council's name as a page's heading shows it ("Council" when none is set)."""
     return os.environ.get("HUBKIOSK_COUNCIL_NAME", "").strip() or "Council"

@@ -29,7 +29,7 @@ from sqlalchemy import and_, select, update
 
 from central import categories as cats
 from central import db as tables
-from central import work
+from central import notices, work
 from central.db import aware
 from central import gazetteer
 from sync.payloads import CODE_ALPHABET, StreetReport, tidy
@@ -125,6 +125,7 @@ def file(conn, _keys, device: dict, record_id: str, p: StreetReport) -> None:
     conn.execute(tables.reports.insert().values(**values))
     work.open_item(conn, "street-report", record_id, values["reference"], work.report_service(p.category),
                    device["site"], min(values["reported_at"], values["received_at"]))
+    notices.report_received(conn, values)
     log.info("report %s filed from record %s (%s)", values["reference"], record_id,
              "waiting for its photo" if values["has_photo"] else "complete")
 

@@ -19,10 +19,12 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, func, or_, select, update
 
 from central import audit
+from central.notices import FINISHED
 from central import db as tables
 from central.documents import PDF_NAME
 
-INDEXED = "Indexed"  # the outcome staff choose when a document is in the back office
+INDEXED = "Indexed"
+REMOVED = "[deleted after the retention period]"  # the outcome staff choose when a document is in the back office
 
 
 def retention_days() -> int:
@@ -44,14 +46,20 @@ def purge_report_contacts(engine, now: datetime | None = None) -> int:
         due = conn.execute(select(r.reference).where(
             r.contact_deleted_at.is_(None),
             or_(r.contact_name != "", r.contact_email != "", r.contact_phone != ""),
-            or_(and_(r.status == "closed", func.coalesce(r.status_updated_at, r.status_checked_at) <= cutoff),
+            or_(and_(r.status.in_(sorted(FINISHED)), func.coalesce(r.status_updated_at, r.status_checked_at) <= cutoff),
                 r.record_id.in_(closed_by_staff)))
         ).scalars().all()
     for reference in due:
         with tables.begin(engine) as conn:
             conn.execute(update(tables.reports).where(r.reference == reference).values(
                 contact_name="", contact_email="", contact_phone="", contact_deleted_at=now))
-        audit.record(engine, "reports.contact-purge", reference, 1, actor="central:retention")
+            # ...and the copies in its notices (one not sent by now never will be)
+            n = tables.notifications.c
+            mine = and_(n.record_id == reference, n.notice_key.is_not(None))
+            conn.execute(update(tables.notifications).where(mine, n.state == "pending").values(
+                state="failed", error="the contact details were deleted"))
+            conn.execute(update(tables.notifications).where(mine).values(to_address="", subject="", body=REMOVED))
+            audit.record_in(conn, "reports.contact-purge", reference, 1, actor="central:retention")
     return len(due)
 
 
@@ -72,5 +80,5 @@ def purge_documents(engine, files, now: datetime | None = None) -> int:
             conn.execute(update(tables.attachments).where(
                 tables.attachments.c.record_id == record_id, tables.attachments.c.name == PDF_NAME).values(
                 received=False))
-        audit.record(engine, "documents.purge", receipt, 1, actor="central:retention")
+            audit.record_in(conn, "documents.purge", receipt, 1, actor="central:retention")
     return len(due)

@@ -13,35 +13,22 @@ keeps counting right); past the bundled years only weekends are known, and
     >>> days.status(thursday, Timescale(2), datetime(2026, 12, 29, 18, 0, tzinfo=LONDON)).state
     'due-soon'
 
-Counting: the day an item arrives is day 0 if it arrives on a working day before close
-(17:00 London time), else day 0 is the next working day. An item with a timescale of N
-days is due at close on the Nth working day after day 0; it turns amber (`due-soon`) at
-close `warn_days` working days before that, and red (`overdue`) once due.
+Counting is `sync.charter`'s, shared with the kiosks: they tell residents the same day
+from the `service-levels` document `publish()` signs (each kind's timescale and the
+holidays), offline too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
-LONDON = ZoneInfo("Europe/London")
-STATES = ("on-time", "due-soon", "overdue")
+from sync import charter
+from sync.charter import LONDON, STATES, Status, Timescale
 
-
-@dataclass(frozen=True)
-class Timescale:
-    """A charter promise: answered within `working_days`, amber `warn_days` before."""
-
-    working_days: int
-    warn_days: int = 1
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.working_days <= 365 or not 0 <= self.warn_days <= self.working_days + 1:
-            raise ValueError("a timescale is 0 to 365 working days, warned at most that many days before")
-
+__all__ = ["DEFAULT_TIMESCALES", "LONDON", "STATES", "Status", "Timescale", "WorkingDays", "publish",
+           "reference_data", "up_to_date"]
 
 # What the council promises for each kind of item until an administrator changes it.
 DEFAULT_TIMESCALES = {
@@ -51,64 +38,50 @@ DEFAULT_TIMESCALES = {
 }
 
 
-@dataclass(frozen=True)
-class Status:
-    due_at: datetime
-    amber_at: datetime
-    state: str  # on-time | due-soon | overdue
-
-
-class WorkingDays:
-    """Working days in England and Wales, at a council office's opening hours."""
+class WorkingDays(charter.WorkingDays):
+    """Working days in England and Wales: GOV.UK's bank holidays unless given others."""
 
     def __init__(self, holidays: set[date] | None = None, closes: time = time(17, 0)) -> None:
         if holidays is None:
             calendar = BankHolidays(use_cached_holidays=True)  # the package's own copy: never the network
             holidays = {h["date"] for h in calendar.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)}
-        self.holidays = frozenset(holidays)
-        self.known_until = max(self.holidays, default=date.min).replace(month=12, day=31)
-        self.closes = closes
+        super().__init__(holidays, closes)
 
-    def is_working(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self.holidays
 
-    def next_working(self, day: date) -> date:
-        """`day` itself if it is a working day, else the next one."""
-        while not self.is_working(day):
-            day += timedelta(days=1)
-        return day
+def reference_data(conn, days: WorkingDays, today: date | None = None) -> dict:
+    """The `service-levels` document: every kind's timescale now, and the holidays from a
+    year back (an item a kiosk held offline counts from when it was handed over)."""
+    from central import work
 
-    def add(self, day: date, n: int) -> date:
-        """The nth working day after `day` (n = 0: `day`, moved on to a working day)."""
-        day = self.next_working(day)
-        for _ in range(n):
-            day = self.next_working(day + timedelta(days=1))
-        return day
+    today = today or datetime.now(LONDON).date()
+    timescales = {kind: Timescale(t["working_days"], t["warn_days"]) for kind, t in work.timescales(conn).items()}
+    return charter.document(timescales, days, today - timedelta(days=366))
 
-    def back(self, day: date, n: int) -> date:
-        """The nth working day before working day `day`."""
-        for _ in range(n):
-            day -= timedelta(days=1)
-            while not self.is_working(day):
-                day -= timedelta(days=1)
-        return day
 
-    def day_zero(self, received: datetime) -> date:
-        """The working day an item counts from (see the module's docstring)."""
-        local = received.astimezone(LONDON)
-        day = local.date()
-        if not self.is_working(day) or local.time() >= self.closes:
-            day = self.next_working(day + timedelta(days=1))
-        return day
+def up_to_date(conn, days: WorkingDays) -> bool:
+    """Whether the `service-levels` kiosks get says what central counts with now."""
+    import json
 
-    def close_of(self, day: date) -> datetime:
-        return datetime.combine(day, self.closes, tzinfo=LONDON)
+    from sqlalchemy import select
 
-    def due(self, received: datetime, working_days: int) -> datetime:
-        return self.close_of(self.add(self.day_zero(received), working_days))
+    from central import db as tables
 
-    def status(self, received: datetime, timescale: Timescale, now: datetime) -> Status:
-        due_at = self.due(received, timescale.working_days)
-        amber_at = self.close_of(self.back(due_at.date(), timescale.warn_days))
-        state = "overdue" if now >= due_at else "due-soon" if now >= amber_at else "on-time"
-        return Status(due_at, amber_at, state)
+    row = conn.execute(select(tables.reference.c.document).where(tables.reference.c.name == charter.DOCUMENT)).first()
+    return row is not None and json.loads(row.document)["data"] == reference_data(conn, days)
+
+
+def publish(engine, keys, days: WorkingDays) -> bool:
+    """Sign a new `service-levels` for kiosks if it differs from the one they have (before
+    each kiosk's pull of it, so a timescale changed in the console reaches them at their
+    next sync; a read, and a write only when it changed); True if it did."""
+    from central import db as tables
+    from central.publishing import publish as sign
+
+    with engine.connect() as conn:
+        if up_to_date(conn, days):
+            return False
+    with tables.begin(engine) as conn:
+        if up_to_date(conn, days):   # another worker was first
+            return False
+        sign(conn, keys, charter.DOCUMENT, reference_data(conn, days))
+    return True

@@ -1,5 +1,5 @@
 """Rate limits on everything that can be guessed: enrolment codes, tracking references,
-activation links, the password-reset form and returning-visitor look-ups.
+activation links, the password-reset form, returning-visitor look-ups and "check my progress".
 
 Each rule has a limit per client (an IP address, or a device for device routes) and one for
 everybody together, so neither one patient guesser nor a botnet gets far. Most rules count
@@ -33,6 +33,8 @@ RULES: dict[str, tuple[str, str]] = {
     "lookup": ("30/minute", "1200/minute"),    # returning-visitor look-ups, per device
     "staff-sign-in": ("20/10minutes", "300/10minutes"),  # wrong console sign-ins (accounts also lock)
     "api-key": ("20/minute", "300/minute"),    # wrong back-office API keys
+    "progress": ("10/10minutes", "300/10minutes"),  # "check my progress" misses, per kiosk
+    "progress-reference": ("5/hour", "1000/hour"),  # ...and per reference, from any kiosk
 }
 
 

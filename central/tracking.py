@@ -28,6 +28,7 @@ from central import categories as cats
 from central import db as tables
 from central import pages
 from central.db import aware
+from central.notices import FINISHED
 from central.reports import PHOTO, categories
 from central.throttle import client_of
 from sync.crypto import CryptoFailure
@@ -62,7 +63,7 @@ def steps(row: dict, photo_waiting: bool, say=_english) -> list[dict]:
     out = [{"step": "received", "done": True, "text": received, "notes": ""},
            {"step": "passed", "done": passed, "text": team, "notes": ""}]
     status, notes = row["status"], row["status_notes"] or ""
-    if status == "closed":
+    if status in FINISHED:
         out.append({"step": "closed", "done": True, "text": say(_("Closed")), "notes": notes})
     elif passed:
         out.append({"step": "closed", "done": False, "text": say(_("Open: the team is dealing with it")),
@@ -100,7 +101,7 @@ def facts(conn, row: dict, say=_english) -> dict:
             "language": row.get("language") or "",
             "passed_by": aware(due.due_at).isoformat() if due is not None and row["state"] != "sent" else None,
             "service_request_id": row["service_request_id"],
-            "status": row["status"], "status_notes": row["status_notes"],
+            "status": row["status"], "status_notes": row["status_notes"], "closed": row["status"] in FINISHED,
             "status_updated_at": aware(row["status_updated_at"]).isoformat() if row["status_updated_at"] else None,
             "steps": steps(row, photo_waiting, say)}
 

@@ -244,6 +244,9 @@ def close(conn, item_id: int, actor: str, outcome: str) -> None:
         raise ValueError(f"The outcome must be {MAX_OUTCOME} characters or fewer")
     _change(conn, item_id, state="closed", outcome=outcome, closed_at=_now())
     _event(conn, item_id, actor, "closed", outcome)
+    from central import notices   # (notices reads reports, which file work items)
+
+    notices.item_closed(conn, get(conn, item_id), actor)
 
 
 def close_for_record(conn, kind: str, record_id: str, actor: str, outcome: str) -> None:

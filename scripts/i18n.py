@@ -95,7 +95,8 @@ def console_catalogues(check: bool) -> list[str]:
 
 
 RESIDENT = "resident"  # central's pages for residents (central.pages), which must be translated
-RESIDENT_PYTHON = ("central/pages.py", "central/tracking.py", "central/account_pages.py", "central/passwords.py")
+RESIDENT_PYTHON = ("central/pages.py", "central/tracking.py", "central/account_pages.py", "central/passwords.py",
+                   "central/notices.py")
 
 
 def resident_strings() -> list[tuple[object, str]]:

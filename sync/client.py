@@ -27,6 +27,9 @@ from sync.protocol import (
     HeartbeatAck,
     LookupRequest,
     OnSite,
+    Progress,
+    ProgressRequest,
+    ResendResult,
     ReturningVisitor,
     SignedDocument,
     SubmissionBatch,
@@ -151,6 +154,20 @@ class CentralClient(requests.Session):
             if str(exc).startswith("404"):
                 return None
             raise
+
+    def progress(self, reference: str, answer: str) -> Progress | None:
+        """How something handed over is getting on, or None (unknown, or not the owner's answer)."""
+        try:
+            return self.call("POST", f"{API}/progress", ProgressRequest(reference=reference, answer=answer), Progress)
+        except Refused as exc:
+            if str(exc).startswith("404"):
+                return None
+            raise
+
+    def resend_activation(self, reference: str, answer: str) -> bool:
+        """A new activation email for the account, if it is not activated yet."""
+        return self.call("POST", f"{API}/progress/resend", ProgressRequest(reference=reference, answer=answer),
+                         ResendResult).sent
 
     def on_site(self) -> OnSite:
         """Who central thinks is on this kiosk's site now (every kiosk of the site)."""

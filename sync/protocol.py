@@ -180,3 +180,47 @@ class OnSiteVisit(_Model):
 class OnSite(_Model):
     site: str
     visits: list[OnSiteVisit]
+
+
+# ----- check my progress --------------------------------------------------------------------------
+class ProgressRequest(_Model):
+    """A reference from a slip or letter, and what only its owner knows: the postcode (or, for
+    documents, the claim reference) they gave, or their date of birth for an account."""
+
+    reference: str = Field(min_length=4, max_length=24)
+    answer: str = Field(default="", max_length=40)
+
+
+class ProgressStep(_Model):
+    step: Literal["received", "passed", "started", "closed"]
+    done: bool
+    at: datetime | None = None
+
+
+class ProgressDocument(_Model):
+    receipt: str
+    purpose: str
+    kind: str
+    pages: int
+    received_at: datetime
+    indexed: bool
+    indexed_at: datetime | None = None
+
+
+class Progress(_Model):
+    """What the kiosk shows, as codes and dates it words in the resident's language."""
+
+    kind: Literal["report", "documents", "account"]
+    reference: str
+    category: str = ""     # a report's category code, as in report-categories
+    place: str = ""        # a report's street and town (never the house)
+    steps: list[ProgressStep] = Field(default_factory=list)
+    due_at: datetime | None = None     # when it is due to be passed on (a report not yet passed)
+    documents: list[ProgressDocument] = Field(default_factory=list)
+    activated: bool = False            # an account whose password is set
+    email_masked: str = ""             # where a new activation link would go
+    link_expires_at: datetime | None = None
+
+
+class ResendResult(_Model):
+    sent: bool

@@ -9,9 +9,9 @@ kiosk queues has effects at central beyond its row in `records`:
 | visitor-signout     | the visit signed out                                                  |
 | appointment-arrival | the appointment marked arrived, with its ticket                        |
 | document-scan       | the document filed, its PDF kept byte for byte                        |
-| street-report       | the report filed (and, with a back office, forwarded over Open311 once) |
+| street-report       | the report filed (and, with a back office, forwarded over Open311 once), the resident's acknowledgement queued when they gave a contact |
 | account-signup      | the pending account, its activation email queued                      |
-| signup-follow-up    | the request filed for the contact team                                |
+| signup-follow-up    | the request filed for the contact team, its acknowledgement queued    |
 | feedback            | the answer counted                                                    |
 
 `check(...)` classifies every expected effect as lost or duplicated (both must be empty),
@@ -107,7 +107,8 @@ class Workload:
                 reference=reference("RPT", n), category="fly-tipping", service_code="FLYTIP",
                 answers={"amount": "car", "hazardous": False},
                 location=payloads.Location(kind="postcode", postcode="RV1 2AB"), landmark="By the bus stop",
-                description=f"Mattress {n}", language="en", site=self.site, reported_at=now),
+                description=f"Mattress {n}", language="en", site=self.site, reported_at=now,
+                contact=payloads.ReportContact(name="Jo", email=f"reporter{n}@example.com") if n % 3 == 0 else None),
                     {"photo.jpg": b"\xff\xd8\xff\xe0" + bytes([n % 256]) * 500} if n % 2 else {}, None)
         if kind == "account-signup":
             return (payloads.AccountSignup(
@@ -157,12 +158,22 @@ def check(engine, files_root: Path, workload: Workload, backoffice=None) -> dict
         judge("record stored", set(workload.queued), _counts(conn, t.records.c.id))
         checkins = set(by_kind.get("visitor-checkin", {}))
         judge("visit on the register", checkins, _counts(conn, t.visits.c.visit_id))
-        notes = _counts(conn, t.notifications.c.record_id)
+        notes = _counts(conn, select(t.notifications.c.record_id).where(t.notifications.c.notice_key.is_(None))
+                        .subquery().c.record_id)
         signups = set(by_kind.get("account-signup", {}))
         judge("host email queued", checkins, {i: n for i, n in notes.items() if i in checkins})
         judge("activation email queued", signups, {i: n for i, n in notes.items() if i in signups})
         out["no other email"] = {"lost": set(), "duplicated": set(), "unexpected": {
             i for i in notes if i is not None and i not in checkins | signups}}
+        # residents' acknowledgements: keyed by reference, one per report with a contact and per follow-up
+        told = {record_id: payload["reference"] for kind in ("street-report", "signup-follow-up")
+                for record_id, (payload, _f) in by_kind.get(kind, {}).items()
+                if kind == "signup-follow-up" or payload.get("contact")}
+        acks = _counts(conn, select(t.notifications.c.notice_key).where(t.notifications.c.notice_key.is_not(None))
+                       .subquery().c.notice_key)
+        by_key = {f"{ref}:received": record_id for record_id, ref in told.items()}
+        judge("resident's acknowledgement queued", set(told),
+              {by_key.get(key, key): n for key, n in acks.items()})
         returning = {(s, e) for s, e in conn.execute(select(t.visitors.c.site, t.visitors.c.email_sha256))}
         out["returning visitor kept"] = {"lost": {
             i for i, (p, _f) in by_kind.get("visitor-checkin", {}).items()

@@ -124,3 +124,31 @@ def queued(keys, record) -> "payloads.Payload":
     from sync import payloads
 
     return payloads.parse(record.kind, record.schema_version, keys.open(record.payload))
+
+
+class LoopbackServer:
+    """A stand-in HTTP server on a free loopback port, in a daemon thread: subclasses give
+    `name` and `handler()` (a BaseHTTPRequestHandler class that can see the server)."""
+
+    name = "stand-in"
+
+    def handler(self):
+        raise NotImplementedError
+
+    def start(self):
+        from http.server import ThreadingHTTPServer
+        import threading
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, name=self.name, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if getattr(self, "_httpd", None) is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"

@@ -34,8 +34,10 @@ import xml.etree.ElementTree as ET
 import threading
 import time
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.helpers import LoopbackServer
 
 PREFIX = "/open311/v2"
 SERVICES = ["FLYTIP", "ABANDVEH", "FLYPOST", "GRAFFITI", "LITTER", "DOGFOUL", "MISSEDBIN", "OVERGROWN",
@@ -67,7 +69,9 @@ def _parse(text: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-class Open311Server:
+class Open311Server(LoopbackServer):
+    name = "open311-server"
+
     def __init__(self, api_key: str = "test-api-key", jurisdiction: str = "riverside.gov.example") -> None:
         self.api_key = api_key
         self.jurisdiction = jurisdiction
@@ -92,23 +96,14 @@ class Open311Server:
         self.post_types: list[str] = []      # each POST's Content-Type
         self.token_polls = 1             # token look-ups that answer "no id yet" before the id
         self._next_id = 6001
-        self._httpd: ThreadingHTTPServer | None = None
 
     # ----- running ----------------------------------------------------------------------------
-    def start(self) -> "Open311Server":
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, name="open311-server", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+    def handler(self):
+        return _handler(self)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}{PREFIX}"
+        return f"{self.base}{PREFIX}"
 
     # ----- what tests look at -------------------------------------------------------------------
     def posts_for(self, reference: str) -> list[dict]:
@@ -120,8 +115,12 @@ class Open311Server:
             return [r for r in self.requests.values() if r["attributes"].get("kiosk_reference") == reference]
 
     def close_request(self, request_id: str, notes: str) -> None:
+        self.set_status(request_id, "closed", notes)
+
+    def set_status(self, request_id: str, status: str, notes: str = "") -> None:
+        """The back office's staff move a request on (open, in_progress, closed...)."""
         with self.lock:
-            self.requests[request_id].update(status="closed", status_notes=notes,
+            self.requests[request_id].update(status=status, status_notes=notes,
                                              updated_datetime=_w3c(datetime.now(timezone.utc)))
 
     # ----- the back office -------------------------------------------------------------------------
@@ -143,6 +142,10 @@ class Open311Server:
         return {k: v for k, v in request.items() if k != "attributes"}
 
     def search(self, query: dict) -> list[dict]:
+        wanted = set(query.get("service_request_id", "").split(",")) - {""}
+        if wanted:   # "overrides all other arguments" (GeoReport v2)
+            with self.lock:
+                return [self.public(r) for i, r in self.requests.items() if i in wanted]
         codes = set(query.get("service_code", "").split(",")) - {""}
         start, end = _parse(query.get("start_date", "")), _parse(query.get("end_date", ""))
         with self.lock:

@@ -46,6 +46,12 @@ def clean_postcode(text: str) -> str:
     return spaced
 
 
+def mask_mobile(number: str) -> str:
+    """`+447700900123` -> `•••• 123`: the last three digits, as a bank shows a card's."""
+    digits = "".join(c for c in number if c.isdigit())
+    return f"•••• {digits[-3:]}" if len(digits) >= 6 else ""
+
+
 def mask_email(email: str) -> str:
     """`jane.smith@acme.co.uk` -> `j•••@acme.co.uk`: enough to recognise, not to read."""
     local, _sep, domain = email.partition("@")

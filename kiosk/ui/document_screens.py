@@ -374,6 +374,7 @@ class DocSentScreen(DoneScreen):
     receipt = StringProperty("")
     detail = StringProperty("")
     printed_line = StringProperty("")
+    next_steps = StringProperty("")
     offline = BooleanProperty(False)
 
     def refresh(self) -> None:
@@ -384,6 +385,7 @@ class DocSentScreen(DoneScreen):
         self.receipt = sent.receipt
         slip = flow().slip(sent)
         self.detail = "\n".join(slip.lines[:2])
+        self.next_steps = slip.lines[3]
         self.offline = sent.offline
         printed = flow().printed
         if printed == PRINTED:

@@ -9,11 +9,12 @@ The steps and where Back goes are `kiosk.core.journeys.documents`; screens are `
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timezone
 
 import cv2
 import numpy as np
 
+from kiosk.core import acknowledge
 from kiosk.core.i18n import date_time_words
 from kiosk.core.documents import _
 from kiosk.core.documents.claim import mask_reference, reference_from_code
@@ -400,13 +401,20 @@ class DocumentFlow(JourneyFlow):
         self.app.sync.nudge()
         self.show("sent")
 
+    def next_steps(self, sent) -> str:
+        """By when the council aims to look at them (the same day on the screen and the slip)."""
+        handed = datetime.fromtimestamp(sent.sent_at, timezone.utc)
+        sentences = acknowledge.documents(self.app.sync.charter(), handed, sent.offline)
+        return " ".join(sentence.say(tr._, tr.lang) for sentence in sentences)
+
     def slip(self, sent) -> Slip:
         what = f"{purpose_label(sent.purpose)}: {kind_label(sent.kind).lower()}"
         pages = tr.n_("{n} page", "{n} pages", sent.pages).format(n=sent.pages)
         if sent.reference:
             pages += " · " + tr._("reference {ref}").format(ref=mask_reference(sent.reference))
         when = date_time_words(datetime.fromtimestamp(sent.sent_at), tr.lang)
-        return Slip(title=tr._("Documents received"), number=sent.receipt, lines=[what, pages, when],
+        return Slip(title=tr._("Documents received"), number=sent.receipt,
+                    lines=[what, pages, when, self.next_steps(sent)],
                     note=tr._("Keep this slip. Quote the number if you contact us."),
                     site=self.desk.site if self.desk else "")
 

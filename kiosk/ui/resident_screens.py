@@ -391,6 +391,7 @@ class RpCheckScreen(ReportScreen):
 class RpDoneScreen(ReportScreen):
     navigation = False   # one way on: its own Finish (the report is on its way)
     reference = StringProperty("")
+    next_steps = StringProperty("")
     link = StringProperty("")
     printed = StringProperty("")
     qr = ObjectProperty(None, allownone=True)
@@ -400,6 +401,7 @@ class RpDoneScreen(ReportScreen):
         flow = report()
         self.reference = flow.report.reference
         self.link = flow.track_link()
+        self.next_steps = " ".join(sentence.say(tr._, tr.lang) for sentence in flow.next_steps)
         # The link names only the reference: nothing personal is in the code.
         self.qr = qr_code_texture(self.link) if self.link else None  # not cached: one per report
         self.printed = flow.printed_line()

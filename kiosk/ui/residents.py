@@ -11,7 +11,7 @@ volunteer may start it from the staff panel, recorded as "assisted by") and
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 
 from kiosk.core.i18n import date_time_words, date_words
@@ -23,7 +23,8 @@ from kiosk.core.residents import _
 from kiosk.core.residents.gazetteer import Gazetteer
 from kiosk.core.residents.reports import Categories, Location, Report, ReportDesk, clean_contact, photo_jpeg
 from kiosk.core.residents.signup import Signup, SignupDesk
-from kiosk.core.forms import Invalid, clean_postcode, mask_email
+from kiosk.core import acknowledge
+from kiosk.core.forms import Invalid, clean_postcode, mask_email, mask_mobile
 from kiosk.core.residents.validate import format_mobile
 from kiosk.ui.camera import CameraFeed
 from kiosk.ui.flow import JourneyFlow
@@ -155,11 +156,14 @@ class SignupFlow(ResidentFlow):
             then()
 
         choices = [(tr._("Leave and delete what I typed"), "danger", leave)]
+        message = tr._("Nothing you typed is kept unless you ask us to contact you.")
         if self.signup.reachable:
             choices.insert(0, (tr._("Ask the council to contact me to finish"), "secondary", follow_up))
+            promise = acknowledge.follow_up(self.app.sync.charter(), datetime.now(timezone.utc))
+            if promise is not None:
+                message += " " + promise.say(tr._, tr.lang)
         ChoiceDialog(choices, tr._("Stay and finish"), cancel_first=True,
-                     title=tr._("Leave without creating your account?"),
-                     message=tr._("Nothing you typed is kept unless you ask us to contact you.")).open()
+                     title=tr._("Leave without creating your account?"), message=message).open()
         return True
 
     def begin(self) -> None:
@@ -334,6 +338,7 @@ class ReportFlow(ResidentFlow):
         self.question = 0            # the question showing, of the category's
         self.all_questions = False   # a new category chosen: its questions all asked
         self.printed = ""
+        self.next_steps: list[acknowledge.Sentence] = []   # what happens next, said when it was sent
 
     def start(self) -> None:
         self.reset()
@@ -527,7 +532,11 @@ class ReportFlow(ResidentFlow):
         if reference is None:
             return
         link = self.track_link()
-        lines = [self.report.category.text(tr.lang), self.when()]
+        c = self.report.contact
+        contact = (mask_email(c.email) or mask_mobile(c.phone)) if c else ""
+        self.next_steps = acknowledge.report(self.app.sync.charter(), datetime.now(timezone.utc), contact,
+                                             offline=self.app.sync.status.online is not True)
+        lines = [self.report.category.text(tr.lang), self.when(), self.next_steps[0].say(tr._, tr.lang)]
         self.print_slip(Slip(title=tr._("Problem reported"), number=reference, lines=lines,
                              note=(tr._("Follow it at {link}").format(link=link) if link
                                    else tr._("Keep this slip. Quote the number if you contact us.")),

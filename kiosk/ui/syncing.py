@@ -9,6 +9,7 @@ from babel.dates import format_time
 from kivy.clock import mainthread
 
 from kiosk.ui.i18n import tr
+from sync.charter import DOCUMENT as CHARTER, Charter
 from sync.client import CentralClient
 from sync.device import DeviceIdentity, NotEnrolled, open_outbox
 from sync.protocol import site_document
@@ -44,7 +45,8 @@ class KioskSync:
         self.references = ReferenceStore(outbox.db, self.identity.signing_key, self.vault)
         client = CentralClient(self.identity.central_url, self.identity.device_token)
         worker_outbox = outbox.reopen()
-        names = ("directory", "gazetteer", "report-categories", site_document("invites", self.identity.site),
+        names = ("directory", "gazetteer", "report-categories", CHARTER,
+                 site_document("invites", self.identity.site),
                  site_document("appointments", self.identity.site))
         self.worker = SyncWorker(worker_outbox, client, self.identity.signing_key,
                                  references=ReferenceStore(worker_outbox.db, self.identity.signing_key, self.vault),
@@ -54,6 +56,19 @@ class KioskSync:
         self.client.timeout = 5.0
         self.worker.add_listener(self._from_worker)
         self.status = SyncStatus(waiting=outbox.waiting())
+
+    def charter(self) -> Charter | None:
+        """The council's timescales and working days as central last published them (None
+        before the first sync, or if unreadable: screens then name no day)."""
+        refs = getattr(self, "references", None)
+        try:
+            data = refs.get(CHARTER) if refs is not None else None
+        except Exception:  # noqa: BLE001 - unreadable reference data: no day named
+            return None
+        cached = getattr(self, "_charter", None)
+        if cached is None or cached[0] is not data:
+            cached = self._charter = (data, Charter.from_document(data))
+        return cached[1]
 
     @property
     def enrolled(self) -> bool:

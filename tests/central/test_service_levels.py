@@ -74,3 +74,49 @@ def test_due_is_a_working_day_at_close_and_never_earlier_for_a_later_item(receiv
     working = sum(DAYS.is_working(DAYS.day_zero(received) + timedelta(days=n))
                   for n in range(1, (due.date() - DAYS.day_zero(received)).days + 1))
     assert working == days
+
+
+@given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 20)),
+       st.sampled_from(sorted(DEFAULT_TIMESCALES)))
+def test_a_kiosk_counts_the_same_day_as_central_from_the_published_charter(moment, kind):
+    """The `service-levels` document carries what central counts with: a kiosk offline
+    names the day central will store for the same item, at any hour of any day."""
+    from sync.charter import Charter, document
+
+    kiosk = Charter.from_document(document(DEFAULT_TIMESCALES, DAYS, date(2025, 12, 1)))
+    handed = moment.replace(tzinfo=LONDON)
+    assert kiosk.due(kind, handed) == DAYS.due(handed, DEFAULT_TIMESCALES[kind].working_days)
+
+
+def test_kiosks_pull_the_charter_and_a_changed_timescale_reaches_them(client, app):
+    """Published before each pull when it changed (a read otherwise): the console's change
+    is in the next document, signed, and a report's stored deadline is the kiosk's day."""
+    from sqlalchemy import select
+
+    from central import db as tables
+    from central import work
+    from sync.charter import Charter
+    from sync.protocol import API, SignedDocument
+    from sync.reference import check
+
+    from .conftest import enrol
+    from .test_resident_pages import report
+
+    device = enrol(client, app)
+    first = SignedDocument.model_validate(client.get(f"{API}/reference/service-levels", headers=device.auth).json())
+    check(first, device.signing_key)
+    again = SignedDocument.model_validate(client.get(f"{API}/reference/service-levels", headers=device.auth).json())
+    assert again.version == first.version   # nothing changed: no new version
+    assert first.data["timescales"]["street-report"] == {"working_days": 2, "warn_days": 1}
+    assert "2026-12-25" in first.data["bank_holidays"]
+    with tables.begin(app.state.engine) as conn:
+        work.set_timescale(conn, "street-report", 4, 1, "staff:x@council.example")
+    changed = SignedDocument.model_validate(client.get(f"{API}/reference/service-levels", headers=device.auth).json())
+    check(changed, device.signing_key)
+    assert changed.version == first.version + 1 and changed.data["timescales"]["street-report"]["working_days"] == 4
+
+    report(client, app, "RPT-DUEK-AAA2", "en", reported_at="2026-12-01T15:00:00+00:00")   # held offline
+    with app.state.engine.connect() as conn:
+        due = conn.execute(select(tables.work_items.c.due_at)).scalar()
+    kiosk_day = Charter.from_document(changed.data).due("street-report", datetime(2026, 12, 1, 15, tzinfo=timezone.utc))
+    assert tables.aware(due) == kiosk_day == at("2026-12-07", "17:00")   # Tuesday, then four working days

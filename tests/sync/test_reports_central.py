@@ -560,6 +560,23 @@ def test_filing_forwarding_and_status_on_postgresql(tmp_path):
             created["service_request_id"], "closed", "Cleared")
         assert row["description"] == "NUL and '; DROP TABLE reports; --" + "x" * 950
         assert len(backoffice.posts_for(reference)) == 1
+        # the resident's notices: one each, a second "closed" a no-op (ON CONFLICT DO NOTHING)
+        from sqlalchemy import select
+
+        from central import notices
+        from central.open311 import poll_statuses
+
+        backoffice.set_status(created["service_request_id"], "in_progress")
+        poll_statuses(engine, settings, forwarder.client)
+        with engine.begin() as conn:   # a second writer that missed the first's row
+            again = notices._insert(conn).values(id="x" * 36, to_address="x@example.com", subject="", body="",
+                                                 next_at=datetime.now(timezone.utc), notice_key=f"{reference}:closed")
+            assert conn.execute(again.on_conflict_do_nothing(index_elements=["notice_key"])
+                                .returning(db.notifications.c.id)).first() is None
+        with engine.connect() as conn:
+            keys = sorted(conn.execute(select(db.notifications.c.notice_key).where(
+                db.notifications.c.record_id == reference)).scalars())
+        assert keys == [f"{reference}:{event}" for event in ("closed", "received")]   # closed stays closed
     finally:
         backoffice.stop()
         engine.dispose()

@@ -57,15 +57,27 @@ def backoffice():
 
 
 @pytest.fixture(scope="session")
-def office(smtp, backoffice, tmp_path_factory):
+def notify():
+    """GOV.UK Notify: the recording stand-in on loopback (tests/notify_server.py)."""
+    from tests.notify_server import NotifyServer
+
+    server = NotifyServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def office(smtp, backoffice, notify, tmp_path_factory):
     """Central, with a demo directory, today's invitations and appointments for the site, the
-    demo gazetteer and report categories; it forwards reports to `backoffice`."""
+    demo gazetteer and report categories; it forwards reports to `backoffice`, asks it how
+    they are getting on every second, and sends residents' notices through `notify`."""
     from tests.sync.conftest import Central, free_port
 
     port = free_port()
     env = {"HUBKIOSK_OPEN311_URL": backoffice.url, "HUBKIOSK_OPEN311_KEY": backoffice.api_key,
            "HUBKIOSK_OPEN311_JURISDICTION": backoffice.jurisdiction, "HUBKIOSK_OPEN311_POLL": "0.2",
-           "HUBKIOSK_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+           "HUBKIOSK_OPEN311_STATUS_SECONDS": "1", "HUBKIOSK_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           **notify.env()}
     central = Central(tmp_path_factory.mktemp("central"), "--smtp-host", "127.0.0.1",
                       "--smtp-port", str(smtp.port), "--smtp-from", "kiosks@riverside.gov.example", env=env)
     central.port, central.url = port, f"http://127.0.0.1:{port}"

@@ -96,6 +96,15 @@ def test_a_resident_scans_two_pages_sends_them_and_nothing_stays(kiosk, office, 
         return found == (2, 1)
 
     kiosk.until(filed, 30, what="the PDF at central")
+    # the day the screen promised is the deadline central set for it
+    from datetime import datetime
+
+    from kiosk.core.i18n import date_words
+
+    with central_db(office) as db:
+        (due,) = db.execute("SELECT due_at FROM work_items WHERE reference = ?", [sent.receipt]).fetchone()
+    promised = kiosk.app.sm.current_screen.next_steps
+    assert promised == f"We aim to look at your documents by {date_words(datetime.fromisoformat(due), 'en', weekday=True)}."
     kiosk.until_still()
     kiosk.tap(kiosk.button("Finish"))
     assert kiosk.screen == "feedback"

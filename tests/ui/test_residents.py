@@ -62,6 +62,17 @@ def row(kiosk, title: str):
     return found[0]
 
 
+def choose_street(kiosk, index: int):
+    """Where: the gazetteer's street `index`, searched for by its first letters and tapped."""
+    street = kiosk.app.report.gazetteer().streets[index]
+    fill(kiosk, kiosk.app.sm.current_screen.ids.search, street.name[:6])
+    kiosk.app.keyboard.close()
+    kiosk.settle()
+    kiosk.tap(row(kiosk, street.name))
+    kiosk.until_still()
+    return street
+
+
 def queued(kiosk, kind: str) -> int:
     """Records of `kind` this kiosk has queued so far (sent ones stay listed as acknowledged)."""
     return kiosk.app.sync.outbox.db.execute("SELECT COUNT(*) FROM outbox WHERE kind = ?", [kind]).fetchone()[0]
@@ -294,12 +305,7 @@ def test_a_report_by_touch_is_forwarded_once_over_open311(kiosk, office, backoff
     kiosk.tap(row(kiosk, "No"))
     kiosk.settle()
     assert kiosk.screen == "rp_where"
-    street = app.report.gazetteer().streets[3]
-    fill(kiosk, app.sm.current_screen.ids.search, street.name[:6])
-    app.keyboard.close()
-    kiosk.settle()
-    kiosk.tap(row(kiosk, street.name))
-    kiosk.until_still()
+    street = choose_street(kiosk, 3)
     assert kiosk.screen == "rp_details"
     details = app.sm.current_screen
     fill(kiosk, details.ids.landmark, "By the bus stop")
@@ -400,3 +406,83 @@ def test_a_postcode_is_enough_and_reports_can_be_anonymous(kiosk, office, backof
     assert "email" not in post and "first_name" not in post and "\u202e" not in post["description"]
     assert where.options[1].value == "private" and post["attribute[SURFACE_TYPE]"] == "P"   # the back office's key
     assert post.get("lat") or post.get("address_string")
+
+
+def test_a_report_made_in_polish_hears_back_once_in_polish_as_the_back_office_moves_it(
+        kiosk, office, backoffice, notify):
+    """At the kiosk in Polish, by touch; then the back office starts work and closes it: the
+    resident gets the acknowledgement, one notice for each, in Polish (the English after),
+    through GOV.UK Notify (the recording stand-in), and nothing more however often central asks."""
+    from central.category_texts import texts
+    from kiosk.ui.i18n import tr
+
+    app = kiosk.app
+    [polski] = [b for b in kiosk.visible(KioskButton) if b.label.startswith("Polski\n")]
+    kiosk.tap(polski)
+    assert kiosk.screen == "home" and tr.lang == "pl"
+    wait_for_references(kiosk)
+    app.sm.current_screen.refresh()
+    kiosk.until_still()
+    kiosk.tap(kiosk.tile(tr._("Report a problem")))
+    kiosk.until_still()
+    kiosk.tap(row(kiosk, texts("Fly tipping")["pl"]))
+    kiosk.until_still()
+    for question in app.report.report.category.questions:
+        answer = question.options[0].text("pl") if question.kind == "choice" else tr._("No")
+        kiosk.tap(row(kiosk, answer))
+        kiosk.settle()
+    assert kiosk.screen == "rp_where"
+    street = choose_street(kiosk, 5)
+
+    def next_pl() -> None:
+        app.keyboard.close()
+        kiosk.settle()
+        kiosk.tap(kiosk.button(tr._("Next")))
+        kiosk.until_still()
+
+    fill(kiosk, app.sm.current_screen.ids.description, "Stara kanapa")
+    next_pl()
+    if kiosk.screen == "rp_photo":
+        kiosk.tap(kiosk.button(tr._("No photo")))
+        kiosk.until_still()
+    assert kiosk.screen == "rp_contact"
+    fill(kiosk, app.sm.current_screen.ids.name, "Ola Nowak")
+    fill(kiosk, app.sm.current_screen.ids.email, "ola.nowak@example.com")
+    next_pl()
+    reference = app.report.report.reference
+    kiosk.tap(kiosk.button(tr._("Send report")))
+    kiosk.until_still()
+    assert kiosk.screen == "rp_done"
+    promised = app.sm.current_screen.next_steps   # online: the day, and the confirmation on its way
+    assert promised.startswith("Staramy się przekazać je zespołowi") and "o•••@example.com" in promised
+    kiosk.tap(kiosk.button(tr._("Finish")))
+    kiosk.until_still()
+    if kiosk.screen == "feedback":
+        kiosk.tap(kiosk.button(tr._("Finish")))
+    kiosk.until(lambda: kiosk.screen == "attract", 10, what="the wipe")
+    app.sync.worker.nudge()
+    kiosk.until(lambda: backoffice.created_for(reference), 40, what="the Open311 request at the back office")
+    [created] = backoffice.created_for(reference)
+
+    def notice(event: str) -> dict:
+        kiosk.until(lambda: notify.with_reference(f"{reference}:{event}"), 30, what=f"the {event} notice")
+        return notify.with_reference(f"{reference}:{event}")[0]
+
+    received = notice("received")
+    day = promised.split("Termin: ")[1].split(".")[0]
+    assert f"Termin: {day}." in received["body"]   # the day the kiosk said is the day the email says
+    backoffice.set_status(created["service_request_id"], "in_progress", "Crew booked for Tuesday")
+    progress = notice("progress")
+    backoffice.set_status(created["service_request_id"], "closed", "Cleared")
+    closed = notice("closed")
+    kiosk.wait(3.0)   # central asks every second: still one of each
+    mine = notify.sent_to("ola.nowak@example.com")
+    assert sorted(m["reference"] for m in mine) == sorted(f"{reference}:{e}" for e in ("closed", "progress", "received"))
+    for message in (received, progress, closed):
+        polish, english = message["body"].split("\n---\nIn English:\n")
+        assert message["type"] == "email" and "Dzień dobry Ola Nowak," in polish
+        assert texts("Fly tipping")["pl"] in polish and "Fly tipping" in english and street.name in polish
+        assert f"/track/{reference}" in polish and "Stara kanapa" not in message["body"]
+    assert received["subject"] == f"Otrzymaliśmy twoje zgłoszenie {reference}"
+    assert progress["subject"] == f"Rozpoczęto prace nad twoim zgłoszeniem {reference}"
+    assert closed["subject"] == f"Twoje zgłoszenie {reference} zostało zamknięte"
