@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from starlette.concurrency import run_in_threadpool
 
 from central import db as tables
-from central import service_levels, sites, visitors, work
+from central import letter_guides, service_levels, sites, visitors, work
 from central.records import Submissions
 from central.throttle import client_of
 from sync import charter
@@ -150,8 +150,12 @@ def router(engine, keys, data_dir, device, throttle) -> APIRouter:
     def reference(name: str, dev: dict = Depends(device)) -> SignedDocument:
         if not visitors.document_allowed(name, dev):
             raise HTTPException(404, "no such reference data")  # another site's: not even its existence
-        if name == charter.DOCUMENT:   # made here, so a timescale changed in the console goes out next
+        # Made here, from what central holds now: a timescale changed in the console, or a
+        # release's new guide words, go out at the kiosk's next pull.
+        if name == charter.DOCUMENT:
             service_levels.publish(engine, keys, work.working_days())
+        elif name == letter_guides.DOCUMENT:
+            letter_guides.publish_if_changed(engine, keys)
         with engine.connect() as conn:
             row = conn.execute(select(tables.reference).where(tables.reference.c.name == name)).first()
         if row is None:

@@ -96,7 +96,7 @@ def console_catalogues(check: bool) -> list[str]:
 
 RESIDENT = "resident"  # central's pages for residents (central.pages), which must be translated
 RESIDENT_PYTHON = ("central/pages.py", "central/tracking.py", "central/account_pages.py", "central/passwords.py",
-                   "central/notices.py")
+                   "central/notices.py", "central/letter_guides.py")
 
 
 def resident_strings() -> list[tuple[object, str]]:

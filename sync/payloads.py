@@ -46,7 +46,8 @@ __all__ = ["Payload", "parse", "UnknownPayload", "ValidationError", "tidy", "nor
 # Every journey a kiosk offers, in the order its home screen shows them, with the name staff
 # read in the console (the kiosk's own words for residents are in kiosk.core.journeys).
 JOURNEY_NAMES = {"information": "Information", "visitors": "Visitor check-in", "appointments": "Appointments",
-                 "documents": "Document scanning", "signup": "My Account signup", "report": "Report a problem"}
+                 "documents": "Document scanning", "signup": "My Account signup", "report": "Report a problem",
+                 "letters": "Talking letters", "progress": "Check my progress"}
 JOURNEYS = tuple(JOURNEY_NAMES)
 VISIT_PURPOSES = ("meeting", "interview", "contractor", "delivery", "event", "other")
 SIGN_OUT_WAYS = ("badge", "name", "staff", "auto")

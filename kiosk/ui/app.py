@@ -25,7 +25,7 @@ from kiosk.core.content import ContentPack
 from kiosk.core.feedback import FeedbackBox
 from kiosk.core.i18n import LANGUAGES, date_time_words
 from kiosk.core.idle import IdleMonitor
-from kiosk.core.journeys import CAMERA, CATEGORIES, ENROLLED
+from kiosk.core.journeys import CAMERA, CATEGORIES, ENROLLED, LETTERS
 from kiosk.core.paths import KV_DIR
 from kiosk.core.pin import PinGate
 from kiosk.core.session import Session
@@ -47,7 +47,8 @@ def load_kv() -> None:
     """Load the kv rules once per process."""
     global _KV_LOADED
     if not _KV_LOADED:
-        for name in ("widgets.kv", "screens.kv", "visitors.kv", "documents.kv", "residents.kv", "feedback.kv"):
+        for name in ("widgets.kv", "screens.kv", "visitors.kv", "documents.kv", "residents.kv", "progress.kv",
+                     "letters.kv", "feedback.kv"):
             Builder.load_file(str(KV_DIR / name))
         _KV_LOADED = True
 
@@ -81,6 +82,7 @@ class KioskApp(App):
         flows = self.flows
         self.info, self.visitors, self.appointments = flows["information"], flows["visitors"], flows["appointments"]
         self.documents, self.signup, self.report = flows["documents"], flows["signup"], flows["report"]
+        self.letters, self.progress = flows["letters"], flows["progress"]
         self.feedback = (FeedbackBox(self.sync.outbox, self.sync.identity.site) if self.sync.enrolled else None)
         self.feedback_journey: str | None = None   # the journey the feedback screen asks about
         self.idle_warning: IdleWarning | None = None
@@ -184,6 +186,8 @@ class KioskApp(App):
                 has.add(CAMERA)
             if len(self.report.categories()) > 0:
                 has.add(CATEGORIES)
+            if len(self.letters.guides()) > 0:
+                has.add(LETTERS)
         return has
 
     def journeys(self) -> list:

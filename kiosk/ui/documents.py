@@ -178,6 +178,17 @@ class DocumentFlow(JourneyFlow):
         ).open()
         return True
 
+    def for_letter(self, purpose: str, reference: str) -> None:
+        """Scanning what a council letter asks for (from its guide): the service chosen and,
+        when the letter's code carried one, the reference given; next, what kind of document."""
+        self.session.choose(purpose)
+        if reference:
+            try:
+                self.session.use_reference(reference)
+            except Invalid:
+                log.info("a letter's reference did not fit its service: asked for instead")
+        self.show("kind")
+
     def choose_purpose(self, purpose: str) -> None:
         self.session.choose(purpose)
         self.show("kind")

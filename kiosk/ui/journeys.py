@@ -10,10 +10,13 @@ from __future__ import annotations
 from kivy.factory import Factory
 
 # The screen classes register themselves with Kivy's Factory when these are imported.
-from kiosk.ui import document_screens, feedback_screen, resident_screens, screens, visitor_screens  # noqa: F401
+from kiosk.ui import (document_screens, feedback_screen, letter_screens, progress_screens,  # noqa: F401
+                      resident_screens, screens, visitor_screens)
 from kiosk.ui.documents import DocumentFlow
 from kiosk.ui.flow import JourneyFlow
 from kiosk.ui.information import InformationFlow
+from kiosk.ui.letters import LetterFlow
+from kiosk.ui.progress import ProgressFlow
 from kiosk.ui.residents import ReportFlow, SignupFlow
 from kiosk.ui.visitors import AppointmentFlow, VisitorFlow
 
@@ -24,7 +27,7 @@ def journey_flows(app) -> dict[str, JourneyFlow]:
     """Every resident journey's flow, by name, in `kiosk.core.journeys.JOURNEYS` order."""
     visitors = VisitorFlow(app)
     flows = [InformationFlow(app), visitors, AppointmentFlow(app, visitors), DocumentFlow(app),
-             SignupFlow(app), ReportFlow(app)]
+             SignupFlow(app), ReportFlow(app), LetterFlow(app), ProgressFlow(app)]
     return {flow.name: flow for flow in flows}
 
 

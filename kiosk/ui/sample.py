@@ -1,6 +1,6 @@
 """A sample kiosk for the screen tour and the UI tests: enrolled with a council that exists
 only here, with signed reference data (a staff directory, today's invitations and
-appointments, the demo gazetteer, the report categories and the charter's timescales) but no central to reach, so the kiosk runs offline as it would in a hub with
+appointments, the demo gazetteer, the report categories, the charter's timescales and the letter guides) but no central to reach, so the kiosk runs offline as it would in a hub with
 no connection. Nothing from it is ever sent anywhere.
 """
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from central.categories import DEFAULT_CATEGORIES, document
 from central.demo import appointments, gazetteer_rows, hosts
 from central.gazetteer import read_rows
+from central import letter_guides
 from central.keys import CouncilKeys
 from central.service_levels import DEFAULT_TIMESCALES, WorkingDays
 from sync import charter
@@ -59,5 +60,6 @@ def prepare(data_dir: Path, site: str, day: date | None = None, n_hosts: int = 1
     refs.accept(_signed(keys, "gazetteer", read_rows(gazetteer_rows()).data()))
     refs.accept(_signed(keys, "report-categories", document(DEFAULT_CATEGORIES, "https://central.example.gov.uk")))
     refs.accept(_signed(keys, charter.DOCUMENT, charter.document(DEFAULT_TIMESCALES, WorkingDays(), day)))
+    refs.accept(_signed(keys, letter_guides.DOCUMENT, letter_guides.document()))
     db.conn.close()
     return keys

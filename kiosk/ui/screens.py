@@ -8,7 +8,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.label import Label
 from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 from kivy.uix.stencilview import StencilView
@@ -126,6 +126,34 @@ class FlowScreen(KioskScreen):
         beside = groups.get(self.field) or next((labels[n] for n in wrong if labels.get(n) is not None), None)
         for label in [*filter(None, labels.values()), *groups.values()]:
             label.error = self.message if (self.message and label is beside) else ""
+
+
+class CameraScreen(FlowScreen):
+    """A screen with its flow's live camera (`camera`, `start_camera()`, `stop_camera()`):
+    it runs only while the screen is showing."""
+
+    texture = ObjectProperty(None, allownone=True)
+    camera_on = BooleanProperty(False)
+    camera_failed = BooleanProperty(False)
+
+    def on_enter(self, *args):
+        super().on_enter(*args)
+        flow = self.journey()
+        feed = flow.camera
+        flow.start_camera()
+        self.camera_on = feed.running
+        self.camera_failed = feed.failed
+        feed.bind(texture=self._texture)
+
+    def on_leave(self, *_args):
+        flow = self.journey()
+        flow.camera.unbind(texture=self._texture)
+        flow.stop_camera()
+        self.texture = None
+        self.camera_on = False
+
+    def _texture(self, _feed, texture) -> None:
+        self.texture = texture
 
 
 class AttractScreen(KioskScreen):

@@ -45,7 +45,7 @@ class KioskSync:
         self.references = ReferenceStore(outbox.db, self.identity.signing_key, self.vault)
         client = CentralClient(self.identity.central_url, self.identity.device_token)
         worker_outbox = outbox.reopen()
-        names = ("directory", "gazetteer", "report-categories", CHARTER,
+        names = ("directory", "gazetteer", "report-categories", CHARTER, "letter-guides",
                  site_document("invites", self.identity.site),
                  site_document("appointments", self.identity.site))
         self.worker = SyncWorker(worker_outbox, client, self.identity.signing_key,

@@ -459,6 +459,105 @@ def _rp_done(app):
     app.report.send()
 
 
+def _letters(app):
+    _start(app)
+    app.open_journey("letters")
+
+
+def _lt_not_ours(app):
+    from kiosk.ui.letters import NOT_A_LETTER
+
+    _letters(app)
+    app.letters.say(NOT_A_LETTER)
+
+
+def _lt_evidence(app):
+    """As if the QR code HKR1:HB:40012345:EVID had been held up."""
+    _letters(app)
+    app.letters.open("EVID", "40012345")
+
+
+def _lt_waste(app):
+    _letters(app)
+    app.letters.open("WASTE")
+
+
+def _lt_send(app):
+    _lt_evidence(app)
+    app.letters.send_documents()
+
+
+def _progress(app):
+    _start(app)
+    app.open_journey("progress")
+
+
+def _pg_reference_problem(app):
+    _progress(app)
+    app.progress.give_reference("RPT-7KQ2")
+    app.sm.get_screen("pg_reference").ids.reference.text = "RPT-7KQ2"
+
+
+def _pg_answer(app):
+    _progress(app)
+    app.progress.give_reference("RPT-7KQ2-X9PM")
+    from kiosk.ui.progress import NOT_FOUND
+
+    app.sm.get_screen("pg_answer").ids.answer.text = "RV1 2AC"
+    app.progress.say(NOT_FOUND, "answer")
+
+
+def _pg_birth(app):
+    _progress(app)
+    app.progress.give_reference("ACC-4HJX-2M7Q")
+
+
+def _sample_result(app, kind: str):
+    """What central would answer (the tour has no central): shown as the flow shows it."""
+    from datetime import datetime, timedelta, timezone
+
+    from sync.protocol import Progress, ProgressDocument, ProgressStep
+
+    now = datetime.now(timezone.utc)
+    reference = {"report": "RPT-7KQ2-X9PM", "documents": "DOC-4HJX-2M7Q", "account": "ACC-4HJX-2M7Q"}[kind]
+    _progress(app)
+    app.progress.give_reference(reference)
+    if kind == "report":
+        result = Progress(kind="report", reference=reference, category="fly-tipping", place="Mill Lane, Riverside",
+                          steps=[ProgressStep(step="received", done=True, at=now - timedelta(days=3)),
+                                 ProgressStep(step="passed", done=True, at=now - timedelta(days=2)),
+                                 ProgressStep(step="started", done=True, at=now - timedelta(days=1)),
+                                 ProgressStep(step="closed", done=False)])
+    elif kind == "documents":
+        result = Progress(kind="documents", reference=reference, documents=[
+            ProgressDocument(receipt=reference, purpose="housing-benefit", kind="income", pages=2,
+                             received_at=now - timedelta(days=6), indexed=True, indexed_at=now - timedelta(days=2)),
+            ProgressDocument(receipt="DOC-7PQR-3XYZ", purpose="housing-benefit", kind="identity", pages=1,
+                             received_at=now - timedelta(days=1), indexed=False)])
+    else:
+        result = Progress(kind="account", reference=reference, activated=False, email_masked="j•••@example.com")
+    app.progress.result = result
+    app.progress.show("result")
+
+
+def _pg_report(app):
+    _sample_result(app, "report")
+
+
+def _pg_documents(app):
+    _sample_result(app, "documents")
+
+
+def _pg_account(app):
+    _sample_result(app, "account")
+
+
+def _pg_offline(app):
+    _progress(app)
+    app.progress.reference = "RPT-7KQ2-X9PM"
+    app.progress.show("offline")
+
+
 def _feedback(app):
     _page(app)
     app.finish()
@@ -548,6 +647,17 @@ STEPS = [
     ("report-contact-problem", _rp_contact),
     ("report-check", _rp_check),
     ("report-done", _rp_done),
+    ("letters-code-not-ours", _lt_not_ours),
+    ("letters-evidence-request", _lt_evidence),
+    ("letters-bin-collection", _lt_waste),
+    ("letters-send-documents", _lt_send),
+    ("progress-reference-problem", _pg_reference_problem),
+    ("progress-answer-problem", _pg_answer),
+    ("progress-birth", _pg_birth),
+    ("progress-report", _pg_report),
+    ("progress-documents", _pg_documents),
+    ("progress-account", _pg_account),
+    ("progress-offline", _pg_offline),
     ("feedback", _feedback),
     ("feedback-stars", _feedback_stars),
     ("feedback-comment", _feedback_comment),
@@ -580,8 +690,8 @@ def visible_texts() -> list[str]:
 
 # Also rendered at the largest text size and in high contrast (in the first language), to
 # look at: `OUTDIR/<lang>-largest/` and `OUTDIR/<lang>-high-contrast/`.
-SAMPLE = {"home", "staff-panel", "visit-host", "visit-purpose", "doc-review", "signup-check", "report-category",
-          "report-done", "feedback", "info-page"}
+SAMPLE = {"home", "staff-panel", "visit-host", "visit-purpose", "doc-review", "doc-sent", "signup-check",
+          "report-category", "report-done", "letters-evidence-request", "progress-documents", "feedback", "info-page"}
 VARIANTS = ("largest", "high-contrast")
 
 # Kivy lays out nested widgets over several frames; a handful is always enough.

@@ -4,44 +4,17 @@ forwards touches to it; layouts are the rules of the same names in `assets/kv/vi
 
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 
 from kiosk.core.printing import NO_PRINTER, PRINTED
 from kiosk.ui.i18n import tr
-from kiosk.ui.screens import FlowScreen, KioskScreen, app
+from kiosk.ui.screens import CameraScreen, FlowScreen, KioskScreen, app
 from kiosk.ui.visitors import purpose_label, site_rules
 from kiosk.ui.widgets import ChoiceRow, KioskButton, Label
 
 
 def flow():
     return app().visitors
-
-
-class CameraScreen(FlowScreen):
-    """A screen with the live camera (the visitor flow's, which appointments share): it runs
-    only while the screen is showing."""
-
-    texture = ObjectProperty(None, allownone=True)
-    camera_on = BooleanProperty(False)
-    camera_failed = BooleanProperty(False)
-
-    def on_enter(self, *args):
-        super().on_enter(*args)
-        feed = flow().camera
-        flow().start_camera()
-        self.camera_on = feed.running
-        self.camera_failed = feed.failed
-        feed.bind(texture=self._texture)
-
-    def on_leave(self, *_args):
-        feed = flow().camera
-        feed.unbind(texture=self._texture)
-        flow().stop_camera()
-        self.texture = None
-        self.camera_on = False
-
-    def _texture(self, _feed, texture) -> None:
-        self.texture = texture
 
 
 class VisitStartScreen(CameraScreen):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core.content import ContentPack
-from kiosk.core.journeys import CAMERA, CATEGORIES, ENROLLED, JOURNEYS, Path, documents, offered, report, signup, staff, visitors
+from kiosk.core.journeys import (CAMERA, CATEGORIES, ENROLLED, JOURNEYS, LETTERS, Path, documents, offered, report,
+                                  signup, staff, visitors)
 from kiosk.core.journeys.information import InformationJourney
 from sync.payloads import JOURNEY_NAMES, KINDS
 
@@ -18,8 +19,9 @@ def test_every_journey_is_written_once_and_matches_the_wire_list():
 
 
 def test_what_a_kiosk_offers_follows_what_it_has():
-    everything = [j.name for j in offered(JOURNEY_NAMES, {ENROLLED, CAMERA, CATEGORIES})]
+    everything = [j.name for j in offered(JOURNEY_NAMES, {ENROLLED, CAMERA, CATEGORIES, LETTERS})]
     assert everything == list(JOURNEY_NAMES)
+    assert "letters" not in [j.name for j in offered(JOURNEY_NAMES, {ENROLLED, CAMERA, CATEGORIES})]
     assert [j.name for j in offered(JOURNEY_NAMES, set())] == ["information"]
     assert "documents" not in [j.name for j in offered(JOURNEY_NAMES, {ENROLLED, CATEGORIES})]
     assert "report" not in [j.name for j in offered(JOURNEY_NAMES, {ENROLLED, CAMERA})]

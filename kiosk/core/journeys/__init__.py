@@ -2,12 +2,12 @@
 
 A `Journey` is what the home screen and the app need to know of one: its tile, when it is
 offered, and the record a completed one queues. Its steps are a `Path` in its own module
-here (`visitors`, `documents`, `signup`, `report`, `staff`, `information`), as plain
+here (`visitors`, `documents`, `signup`, `report`, `progress`, `staff`, `information`), as plain
 Python: which step comes next, which one Back goes to, and "Step 2 of 5". The screens
 (`kiosk.ui`) show one step each and ask these which to show next.
 
     >>> [j.name for j in offered(JOURNEYS, {"enrolled"})]
-    ['information', 'visitors', 'appointments', 'signup']
+    ['information', 'visitors', 'appointments', 'signup', 'progress']
     >>> JOURNEYS["documents"].record
     'document-scan'
 """
@@ -28,6 +28,7 @@ def _(message: str) -> str:
 ENROLLED = "enrolled"      # paired with central: somewhere to send what people give
 CAMERA = "camera"          # a camera that works
 CATEGORIES = "categories"  # the council's report categories have arrived
+LETTERS = "letters"        # the council's letter guides have arrived
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ JOURNEYS: dict[str, Journey] = {j.name: j for j in (
             "account", frozenset({ENROLLED}), payloads.AccountSignup.KIND),
     Journey("report", _("Report a problem"), _("Fly tipping, potholes, street lights, missed bins and more"),
             "report", frozenset({ENROLLED, CATEGORIES}), payloads.StreetReport.KIND),
+    Journey("letters", _("Help with a letter"), _("Hold up a letter from us to see what it means and what to do"),
+            "page", frozenset({LETTERS}), None),
+    Journey("progress", _("Check my progress"),
+            _("See how a report, documents or an account you asked for is getting on"),
+            "search", frozenset({ENROLLED}), None),
 )}
 assert tuple(JOURNEYS) == payloads.JOURNEYS, "a journey is missing here or from sync.payloads.JOURNEY_NAMES"
 
