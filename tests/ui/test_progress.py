@@ -50,7 +50,7 @@ def test_documents_received_by_receipt_and_claim_then_a_slips_qr_code_and_a_wron
     app = kiosk.app
     now = datetime.now(timezone.utc)
     income = payloads.DocumentScan(receipt="DOC-PRG1-AAA2", purpose="council-tax", kind="income",
-                                   reference="50012345", pages=2, scanned_at=now)
+                                   reference="50077711", pages=2, scanned_at=now)
     identity = income.model_copy(update={"receipt": "DOC-PRG2-AAA2", "kind": "identity", "pages": 1})
     street = payloads.StreetReport(
         reference="RPT-PRG3-AAA2", category="graffiti", service_code="GRAFFITI", answers={},
@@ -81,7 +81,7 @@ def test_documents_received_by_receipt_and_claim_then_a_slips_qr_code_and_a_wron
     kiosk.tap(kiosk.button("Next"))
     kiosk.until_still()
     assert kiosk.screen == "pg_answer"
-    check(kiosk, "5001 2345")   # the Council Tax account number given with them
+    check(kiosk, "5007 7711")   # the Council Tax account number given with them (no other test uses it)
     assert kiosk.screen == "pg_result", errors(kiosk)
     rows = sorted(r.text for r in kiosk.visible(ProgressRow))
     assert rows == ["Council Tax: Proof of identity, 1 page: received, waiting to be looked at",
@@ -97,7 +97,8 @@ def test_documents_received_by_receipt_and_claim_then_a_slips_qr_code_and_a_wron
     kiosk.until_still()
     check(kiosk, "RV9 9ZZ")
     assert kiosk.screen == "pg_answer" and app.sm.current_screen.ids.answer.text == "RV9 9ZZ"   # kept to correct
-    assert errors(kiosk) == ["We could not find anything for that reference and answer. Please check both and try again."]
+    assert errors(kiosk) == ["We could not find anything for that reference and answer. "
+                             "Please check both and try again."]
     assert not kiosk.visible(ProgressRow)
     for wrong in ("RV9 9ZY", "RV9 9ZX", "RV9 9ZW", "RV9 9ZV"):
         check(kiosk, wrong)
