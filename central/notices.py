@@ -22,6 +22,7 @@ the English (as the account emails are); texts are in the resident's language al
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 
@@ -90,7 +91,8 @@ class _Values(dict):
 
 
 def _say(language: str, key: str, **values) -> str:
-    return pages.translations(language).gettext(WORDS[key]) % _Values(values)
+    words = pages.translations(language).gettext(WORDS[key]) % _Values(values)
+    return re.sub(r"(?<!\.)\.\.(?!\.)", ".", words)   # a date ending "2026 г." closes a sentence once
 
 
 def render(kind: str, event: str, language: str, channel: str, values: dict) -> tuple[str, str]:

@@ -25,6 +25,7 @@ resident's language (`Sentence.say`), the day written as the language writes it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,7 +46,8 @@ class Sentence:
         from kiosk.core.i18n import date_words
 
         day = date_words(self.due, lang, weekday=True) if self.due is not None else ""
-        return gettext(self.template).format(day=day, contact=self.contact)
+        # a date that ends in its own full stop ("2026 г.") closes the sentence once
+        return re.sub(r"(?<!\.)\.\.(?!\.)", ".", gettext(self.template).format(day=day, contact=self.contact))
 
 
 def _due(charter: Charter | None, kind: str, now: datetime) -> datetime | None:

@@ -154,6 +154,13 @@ class ProgressFlow(JourneyFlow):
             self.result, self.answer = found, answer
             self.show("result")
 
+    def try_again(self) -> None:
+        """From the offline page: ask again (the answer is typed again: it was not kept)."""
+        if not self.reference:
+            self.show("reference")
+            return
+        self.show("birth" if self.question == "date_of_birth" else "answer")
+
     @property
     def _field(self) -> str:
         return "dob" if self.step == "birth" else "answer"

@@ -57,3 +57,4 @@ def test_every_language_writes_the_day_its_own_way():
     assert "wtorek, 8 grudnia 2026" in said["pl"] and "marți, 8 decembrie 2026" in said["ro"]
     assert "gruodžio 8" in said["lt"] and "8 декември 2026" in said["bg"]
     assert len(set(said.values())) == 5   # each in its own words
+    assert said["bg"].endswith("2026\u202fг.") and ".." not in said["bg"]   # the date's own full stop ends it

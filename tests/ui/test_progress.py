@@ -139,3 +139,6 @@ def test_offline_it_says_it_needs_the_connection_and_offers_the_tracking_page(ki
     assert kiosk.screen == "pg_offline"
     screen = app.sm.current_screen
     assert screen.qr is not None and screen.link.endswith("/track/RPT-OFFL-AAA2")
+    kiosk.tap(kiosk.button("Try again"))
+    kiosk.until_still()
+    assert kiosk.screen == "pg_answer" and app.progress.reference == "RPT-OFFL-AAA2"
